@@ -1,0 +1,177 @@
+// The site file's schema: one YAML file per site, checked before anything starts.
+// Every rule that can name a field lives here, so `config check` and start-up say the same.
+import { z } from 'zod';
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'must be 1-48 characters: lower-case letters, digits and "-"');
+
+/** A text shown to people: Chinese first, English second. */
+export const LocalText = z.strictObject({
+  zh: z.string().min(1).max(200),
+  en: z.string().min(1).max(200),
+});
+
+export const Priority = z.enum(['red', 'orange', 'yellow']);
+
+const Point = z.strictObject({ x: z.number().min(0).max(100000), y: z.number().min(0).max(100000) });
+
+export const Location = z.strictObject({
+  building: id,
+  floor: z.number().int().min(-10).max(200),
+  point: Point,
+  text: LocalText,
+});
+
+const SerialTransport = z.strictObject({
+  kind: z.literal('serial'),
+  line: id,
+  address: z.number().int().min(1).max(247),
+});
+
+const ModbusTransport = z.strictObject({
+  kind: z.literal('modbus'),
+  module: id,
+  buttonInput: z.number().int().min(0).max(63),
+  tamperInput: z.number().int().min(0).max(63).optional(),
+  strobeCoil: z.number().int().min(0).max(63),
+  sirenCoil: z.number().int().min(0).max(63),
+});
+
+const MqttTransport = z.strictObject({
+  kind: z.literal('mqtt'),
+});
+
+export const AlarmBox = z.strictObject({
+  id,
+  name: LocalText,
+  location: Location,
+  priority: Priority.default('red'),
+  /** A silent alarm switches the strobe on but never the siren (duress, hostage situations). */
+  silent: z.boolean().default(false),
+  transport: z.discriminatedUnion('kind', [SerialTransport, ModbusTransport, MqttTransport]),
+});
+
+export const SerialLine = z.strictObject({
+  id,
+  path: z.string().min(1).max(256),
+  baudRate: z.number().int().min(1200).max(921600).default(9600),
+  /** Boxes on this line send a heartbeat this often; three missed ones mark a box offline. */
+  heartbeatIntervalMs: z.number().int().min(100).max(600000).default(10000),
+});
+
+export const ModbusModule = z.strictObject({
+  id,
+  unit: z.number().int().min(1).max(247),
+  inputs: z.number().int().min(1).max(64).default(8),
+});
+
+export const ModbusBus = z.strictObject({
+  id,
+  path: z.string().min(1).max(256),
+  baudRate: z.number().int().min(1200).max(921600).default(9600),
+  pollIntervalMs: z.number().int().min(10).max(10000).default(50),
+  timeoutMs: z.number().int().min(20).max(5000).default(200),
+  /** Consecutive failed polls before a module is reported offline. */
+  offlineAfterFailures: z.number().int().min(1).max(100).default(3),
+  modules: z.array(ModbusModule).min(1).max(32),
+});
+
+export const Building = z.strictObject({
+  id,
+  name: LocalText,
+  floors: z.array(z.number().int().min(-10).max(200)).min(1).max(200),
+});
+
+export const SiteConfig = z
+  .strictObject({
+    site: z.strictObject({
+      id,
+      name: LocalText,
+      timezone: z.string().min(1).max(64).default('Asia/Shanghai'),
+      plan: z.strictObject({ width: z.number().positive(), height: z.number().positive() }),
+    }),
+    buildings: z.array(Building).min(1).max(200),
+    gateway: z.strictObject({
+      host: z.union([z.literal('127.0.0.1'), z.literal('::1'), z.ipv4(), z.ipv6()]).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8080),
+      dataDir: z.string().min(1).max(512).default('data'),
+      allowedOrigins: z.array(z.url()).max(32).default([]),
+    }),
+    broker: z.strictObject({
+      host: z.union([z.literal('127.0.0.1'), z.literal('::1'), z.ipv4(), z.ipv6()]).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(1883),
+      /** MQTT alarm boxes must heartbeat this often; three missed ones mark a box offline. */
+      heartbeatIntervalMs: z.number().int().min(100).max(600000).default(10000),
+    }),
+    serialLines: z.array(SerialLine).max(32).default([]),
+    modbusBuses: z.array(ModbusBus).max(32).default([]),
+    alarmBoxes: z.array(AlarmBox).min(1).max(1000),
+  })
+  .superRefine((site, ctx) => {
+    const unique = (kind: string, ids: string[], path: (i: number) => (string | number)[]) => {
+      const seen = new Set<string>();
+      ids.forEach((value, i) => {
+        if (seen.has(value)) ctx.addIssue({ code: 'custom', path: path(i), message: `duplicate ${kind} id "${value}"` });
+        seen.add(value);
+      });
+    };
+    unique('alarm box', site.alarmBoxes.map((b) => b.id), (i) => ['alarmBoxes', i, 'id']);
+    unique('serial line', site.serialLines.map((l) => l.id), (i) => ['serialLines', i, 'id']);
+    unique('Modbus bus', site.modbusBuses.map((b) => b.id), (i) => ['modbusBuses', i, 'id']);
+    unique('building', site.buildings.map((b) => b.id), (i) => ['buildings', i, 'id']);
+    const moduleIds = site.modbusBuses.flatMap((b) => b.modules.map((m) => m.id));
+    unique('Modbus module', moduleIds, () => ['modbusBuses']);
+
+    const lines = new Set(site.serialLines.map((l) => l.id));
+    const modules = new Map(site.modbusBuses.flatMap((b) => b.modules.map((m) => [m.id, m] as const)));
+    const buildings = new Map(site.buildings.map((b) => [b.id, b]));
+    const serialAddresses = new Set<string>();
+    const moduleIo = new Set<string>();
+
+    site.alarmBoxes.forEach((box, i) => {
+      const at = (...rest: (string | number)[]) => ['alarmBoxes', i, ...rest];
+      const building = buildings.get(box.location.building);
+      if (!building) {
+        ctx.addIssue({ code: 'custom', path: at('location', 'building'), message: `no building "${box.location.building}" in buildings` });
+      } else if (!building.floors.includes(box.location.floor)) {
+        ctx.addIssue({ code: 'custom', path: at('location', 'floor'), message: `building "${building.id}" has no floor ${box.location.floor}` });
+      }
+      const p = box.location.point;
+      if (p.x > site.site.plan.width || p.y > site.site.plan.height) {
+        ctx.addIssue({ code: 'custom', path: at('location', 'point'), message: 'point lies outside site.plan' });
+      }
+      const t = box.transport;
+      if (t.kind === 'serial') {
+        if (!lines.has(t.line)) ctx.addIssue({ code: 'custom', path: at('transport', 'line'), message: `no serial line "${t.line}" in serialLines` });
+        const key = `${t.line}/${t.address}`;
+        if (serialAddresses.has(key)) ctx.addIssue({ code: 'custom', path: at('transport', 'address'), message: `address ${t.address} is already used on line "${t.line}"` });
+        serialAddresses.add(key);
+      } else if (t.kind === 'modbus') {
+        const mod = modules.get(t.module);
+        if (!mod) {
+          ctx.addIssue({ code: 'custom', path: at('transport', 'module'), message: `no Modbus module "${t.module}" in modbusBuses` });
+          return;
+        }
+        const check = (field: string, kind: 'in' | 'coil', n: number | undefined) => {
+          if (n === undefined) return;
+          if (kind === 'in' && n >= mod.inputs) ctx.addIssue({ code: 'custom', path: at('transport', field), message: `module "${mod.id}" has only ${mod.inputs} inputs` });
+          const key = `${mod.id}/${kind}/${n}`;
+          if (moduleIo.has(key)) ctx.addIssue({ code: 'custom', path: at('transport', field), message: `${kind === 'in' ? 'input' : 'coil'} ${n} of module "${mod.id}" is already wired to another box` });
+          moduleIo.add(key);
+        };
+        check('buttonInput', 'in', t.buttonInput);
+        check('tamperInput', 'in', t.tamperInput);
+        check('strobeCoil', 'coil', t.strobeCoil);
+        check('sirenCoil', 'coil', t.sirenCoil);
+      }
+    });
+  });
+
+export type SiteConfig = z.infer<typeof SiteConfig>;
+export type AlarmBoxConfig = z.infer<typeof AlarmBox>;
+export type SerialLineConfig = z.infer<typeof SerialLine>;
+export type ModbusBusConfig = z.infer<typeof ModbusBus>;
+export type ModbusModuleConfig = z.infer<typeof ModbusModule>;
+export type PriorityColour = z.infer<typeof Priority>;
+export type LocalTextValue = z.infer<typeof LocalText>;
