@@ -1,0 +1,51 @@
+// Per-install secrets (ETSI EN 303 645 5.1: no universal default passwords). Generated at first
+// start into the data directory with mode 0600, never in the site file, never logged.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { SiteConfig } from './schema.ts';
+
+const SecretsSchema = z.strictObject({
+  mqtt: z.strictObject({
+    bridge: z.string().min(16),
+    boxes: z.record(z.string(), z.string().min(16)),
+  }),
+});
+export type Secrets = z.infer<typeof SecretsSchema>;
+
+export const BRIDGE_MQTT_USERNAME = 'bridge';
+
+export function secretsFile(dataDir: string): string {
+  return join(dataDir, 'secrets.json');
+}
+
+function newSecret(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+/** Loads the secrets, adding any the site file now needs (a new MQTT box gets its own password). */
+export function ensureSecrets(dataDir: string, site: SiteConfig): Secrets {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = secretsFile(dataDir);
+  const current: Secrets = existsSync(file) ? loadSecrets(dataDir) : { mqtt: { bridge: newSecret(), boxes: {} } };
+  let changed = !existsSync(file);
+  for (const box of site.alarmBoxes) {
+    if (box.transport.kind === 'mqtt' && !current.mqtt.boxes[box.id]) {
+      current.mqtt.boxes[box.id] = newSecret();
+      changed = true;
+    }
+  }
+  if (changed) {
+    const tmp = `${file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(current, null, 2), { mode: 0o600 });
+    renameSync(tmp, file);
+  }
+  return current;
+}
+
+export function loadSecrets(dataDir: string): Secrets {
+  const parsed = SecretsSchema.safeParse(JSON.parse(readFileSync(secretsFile(dataDir), 'utf8')));
+  if (!parsed.success) throw new Error(`${secretsFile(dataDir)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}

@@ -1,0 +1,277 @@
+// The local interlock: a press switches that box's strobe and siren on before anything else is
+// done, and they stay on (latched) until an authorised reset. It also folds every signal into the
+// box's state and records it durably in the outbox for the gateway. It knows nothing of incidents,
+// users or cameras; if the gateway is down or hung, none of this waits for it.
+import { EventEmitter } from 'node:events';
+import { CodedError } from '../../common/coded-error.ts';
+import type { Logger } from '../../common/logger.ts';
+import { Backoff } from '../../common/backoff.ts';
+import type { BoxSignal, BoxTransport, Outputs, TransportSignal } from '../transport/box-transport.ts';
+import type { BoxState, DeviceEvent, DeviceEventKind } from '../link/messages.ts';
+import type { BridgeStore, NewDeviceEvent } from './bridge-store.ts';
+
+export interface InterlockBox {
+  boxId: string;
+  silent: boolean;
+}
+
+const OFF: Outputs = { strobe: false, siren: false };
+
+export interface InterlockEvents {
+  event: [DeviceEvent];
+  state: [BoxState];
+}
+
+export class Interlock extends EventEmitter<InterlockEvents> {
+  private readonly boxes = new Map<string, InterlockBox>();
+  private readonly transports = new Map<string, BoxTransport>();
+  private readonly states = new Map<string, BoxState>();
+  private readonly retries = new Map<string, NodeJS.Timeout>();
+  private readonly testTimers = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(
+    boxes: InterlockBox[],
+    private readonly store: BridgeStore,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    super();
+    for (const b of boxes) {
+      this.boxes.set(b.boxId, b);
+      this.states.set(b.boxId, {
+        boxId: b.boxId,
+        online: false,
+        latched: false,
+        pressed: false,
+        tamper: false,
+        faults: [],
+        commanded: { ...OFF },
+        reported: null,
+        lastSeen: null,
+      });
+    }
+    for (const l of store.latches()) {
+      const s = this.states.get(l.boxId);
+      if (s && l.latched) {
+        s.latched = true;
+        s.commanded = { strobe: l.strobe, siren: l.siren };
+      }
+    }
+  }
+
+  attach(transport: BoxTransport): void {
+    for (const id of transport.boxIds) this.transports.set(id, transport);
+  }
+
+  /** After a restart (power cut, kill -9): drive every latched box's outputs again. */
+  restoreLatches(): void {
+    for (const s of this.states.values()) if (s.latched) this.drive(s.boxId, s.commanded);
+  }
+
+  boxStates(): BoxState[] {
+    return [...this.states.values()].map((s) => structuredClone(s));
+  }
+
+  state(boxId: string): BoxState | undefined {
+    return this.states.get(boxId);
+  }
+
+  /** The SignalSink handed to every transport. Resolves once the signal is on disk. */
+  readonly sink = async (signal: BoxSignal | TransportSignal): Promise<void> => {
+    if (signal.kind === 'transport') {
+      this.record([this.event(signal.up ? 'transport-up' : 'transport-down', null, signal.transportId, null, { code: signal.code, message: signal.message })]);
+      return;
+    }
+    const s = this.states.get(signal.boxId);
+    const box = this.boxes.get(signal.boxId);
+    if (!s || !box) throw new CodedError('BOX_UNKNOWN', `no alarm box "${signal.boxId}"`);
+    const source = this.transports.get(signal.boxId)?.id ?? 'unknown';
+    // A retransmission of an event already on disk (the box missed our ACK): nothing to do but ACK again.
+    if ('eventId' in signal && signal.eventId !== undefined && this.store.hasSeen(signal.boxId, signal.eventId)) return;
+    this.markSeen(s, source, signal.kind === 'presence' ? signal.online : true);
+
+    switch (signal.kind) {
+      case 'button': {
+        if (signal.pressed) {
+          // Interlock first: the relay command is on its way before the disk is touched.
+          const newlyLatched = !s.latched;
+          const outputs: Outputs = { strobe: true, siren: !box.silent };
+          s.latched = true;
+          s.pressed = true;
+          s.commanded = outputs;
+          this.drive(s.boxId, outputs);
+          const since = this.now().toISOString();
+          const events = [this.event('button-pressed', s.boxId, source, signal.eventId ?? null, { silent: box.silent })];
+          if (newlyLatched) events.push(this.event('latched', s.boxId, source, null, { outputs }));
+          this.record(events, {
+            dedup: signal.eventId !== undefined ? { boxId: s.boxId, eventId: signal.eventId } : undefined,
+            latch: { boxId: s.boxId, latched: true, strobe: outputs.strobe, siren: outputs.siren, since },
+          });
+        } else {
+          s.pressed = false;
+          this.record([this.event('button-released', s.boxId, source, signal.eventId ?? null, {})], this.dedup(s.boxId, signal.eventId));
+        }
+        break;
+      }
+      case 'tamper':
+        s.tamper = signal.open;
+        this.record([this.event(signal.open ? 'tamper-open' : 'tamper-closed', s.boxId, source, signal.eventId ?? null, {})], this.dedup(s.boxId, signal.eventId));
+        break;
+      case 'fault': {
+        const had = s.faults.includes(signal.code);
+        s.faults = signal.active ? (had ? s.faults : [...s.faults, signal.code]) : s.faults.filter((f) => f !== signal.code);
+        this.record([this.event(signal.active ? 'fault' : 'fault-cleared', s.boxId, source, signal.eventId ?? null, { code: signal.code })], this.dedup(s.boxId, signal.eventId));
+        break;
+      }
+      case 'heartbeat': {
+        const faults = signal.selfTestOk ? [] : [...signal.faults].sort();
+        if (faults.join() !== [...s.faults].sort().join()) {
+          const added = faults.filter((f) => !s.faults.includes(f));
+          const cleared = s.faults.filter((f) => !faults.includes(f));
+          s.faults = faults;
+          this.record([
+            ...added.map((code) => this.event('fault', s.boxId, source, null, { code, from: 'self-test' })),
+            ...cleared.map((code) => this.event('fault-cleared', s.boxId, source, null, { code, from: 'self-test' })),
+          ]);
+        }
+        if (signal.outputs) this.onReported(s, source, signal.outputs);
+        break;
+      }
+      case 'outputs':
+        this.onReported(s, source, signal.outputs);
+        break;
+      case 'presence':
+        // markSeen already recorded the change.
+        break;
+    }
+    this.emit('state', structuredClone(s));
+  };
+
+  /** Supervision found a box silent for three heartbeat intervals. */
+  markOffline(boxId: string, reason: string): void {
+    const s = this.states.get(boxId);
+    if (!s || !s.online) return;
+    s.online = false;
+    this.record([this.event('offline', boxId, this.transports.get(boxId)?.id ?? 'unknown', null, { reason })]);
+    this.emit('state', structuredClone(s));
+  }
+
+  /** Supervision never heard from a box since start. */
+  markNeverSeen(boxId: string): void {
+    const s = this.states.get(boxId);
+    if (!s || s.lastSeen !== null) return;
+    this.record([this.event('offline', boxId, this.transports.get(boxId)?.id ?? 'unknown', null, { reason: 'NEVER_SEEN' })]);
+    this.emit('state', structuredClone(s));
+  }
+
+  /** Authorised manual reset (GB 50394: no automatic reset). */
+  async reset(boxId: string, by: string): Promise<void> {
+    const s = this.states.get(boxId);
+    if (!s) throw new CodedError('BOX_NOT_FOUND', `no alarm box "${boxId}"`);
+    if (s.pressed) throw new CodedError('BOX_STILL_PRESSED', 'the button is still pressed: release it with the key first');
+    const wasLatched = s.latched;
+    s.latched = false;
+    s.commanded = { ...OFF };
+    this.cancelRetry(boxId);
+    this.record([this.event('reset', boxId, this.transports.get(boxId)?.id ?? 'unknown', null, { by, wasLatched })], {
+      latch: { boxId, latched: false, strobe: false, siren: false, since: null },
+    });
+    this.emit('state', structuredClone(s));
+    await this.drive(boxId, OFF);
+  }
+
+  /** Ops test mode: pulse the outputs of an idle box, logged as a test. */
+  async test(boxId: string, by: string, durationMs: number): Promise<void> {
+    const s = this.states.get(boxId);
+    const box = this.boxes.get(boxId);
+    if (!s || !box) throw new CodedError('BOX_NOT_FOUND', `no alarm box "${boxId}"`);
+    if (s.latched) throw new CodedError('BOX_LATCHED', 'the box is in alarm: reset it before testing');
+    const outputs: Outputs = { strobe: true, siren: !box.silent };
+    this.record([this.event('test', boxId, this.transports.get(boxId)?.id ?? 'unknown', null, { by, durationMs, phase: 'start' })]);
+    s.commanded = outputs;
+    await this.drive(boxId, outputs);
+    clearTimeout(this.testTimers.get(boxId));
+    this.testTimers.set(
+      boxId,
+      setTimeout(() => {
+        this.testTimers.delete(boxId);
+        if (s.latched) return; // a real alarm came during the test: leave it on.
+        s.commanded = { ...OFF };
+        this.record([this.event('test', boxId, this.transports.get(boxId)?.id ?? 'unknown', null, { by, phase: 'end' })]);
+        void this.drive(boxId, OFF);
+      }, durationMs),
+    );
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.retries.values()) clearTimeout(t);
+    for (const t of this.testTimers.values()) clearTimeout(t);
+    this.retries.clear();
+    this.testTimers.clear();
+  }
+
+  private onReported(s: BoxState, source: string, outputs: Outputs): void {
+    const changed = !s.reported || s.reported.strobe !== outputs.strobe || s.reported.siren !== outputs.siren;
+    s.reported = { ...outputs };
+    if (changed) this.record([this.event('outputs', s.boxId, source, null, { ...outputs })]);
+    // A latched box whose relays dropped (power blip, box reboot) is driven again.
+    if (s.latched && (outputs.strobe !== s.commanded.strobe || outputs.siren !== s.commanded.siren) && !this.retries.has(s.boxId)) {
+      this.drive(s.boxId, s.commanded);
+    }
+  }
+
+  private markSeen(s: BoxState, source: string, online: boolean): void {
+    if (online) s.lastSeen = this.now().toISOString();
+    if (s.online === online) return;
+    s.online = online;
+    this.record([this.event(online ? 'online' : 'offline', s.boxId, source, null, {})]);
+    if (online && s.latched) this.drive(s.boxId, s.commanded);
+  }
+
+  /** Drives outputs; on failure reports it and keeps trying while the command still stands. */
+  private drive(boxId: string, outputs: Outputs, backoff = new Backoff({ initialMs: 250, maxMs: 5000 })): Promise<void> {
+    const transport = this.transports.get(boxId);
+    if (!transport) return Promise.resolve();
+    this.cancelRetry(boxId);
+    return transport.setOutputs(boxId, outputs).then(
+      () => backoff.reset(),
+      (err: unknown) => {
+        const code = err instanceof CodedError ? err.code : 'RELAY_FAILED';
+        this.logger.warn({ boxId, code, err }, 'relay command failed, will retry');
+        if (backoff.attempts === 0) this.record([this.event('output-failed', boxId, transport.id, null, { code, outputs })]);
+        const s = this.states.get(boxId);
+        if (this.stopped || !s || s.commanded.strobe !== outputs.strobe || s.commanded.siren !== outputs.siren) return;
+        this.retries.set(
+          boxId,
+          setTimeout(() => {
+            this.retries.delete(boxId);
+            const now = this.states.get(boxId);
+            if (now && now.commanded.strobe === outputs.strobe && now.commanded.siren === outputs.siren) void this.drive(boxId, outputs, backoff);
+          }, backoff.next()),
+        );
+      },
+    );
+  }
+
+  private cancelRetry(boxId: string): void {
+    const t = this.retries.get(boxId);
+    if (t) clearTimeout(t);
+    this.retries.delete(boxId);
+  }
+
+  private dedup(boxId: string, eventId: number | undefined) {
+    return eventId !== undefined ? { dedup: { boxId, eventId } } : {};
+  }
+
+  private event(kind: DeviceEventKind, boxId: string | null, source: string, boxEventId: number | null, detail: Record<string, unknown>): NewDeviceEvent {
+    return { at: this.now().toISOString(), kind, boxId, source, boxEventId, detail };
+  }
+
+  private record(events: NewDeviceEvent[], opts: Parameters<BridgeStore['record']>[1] = {}): void {
+    if (events.length === 0 && !opts.latch) return;
+    const written = this.store.record(events, opts);
+    if (written) for (const e of written) this.emit('event', e);
+  }
+}
