@@ -1,0 +1,96 @@
+// Every simulated device a site file describes: alarm boxes on pty serial lines, Modbus IO
+// modules on pty buses, MQTT boxes against the site's broker. Used by the demo, the CLI and tests.
+import type { SiteConfig } from '../config/schema.ts';
+import type { Secrets } from '../config/secrets.ts';
+import { PtyPair } from './pty-pair.ts';
+import { SimulatedSerialLine } from './serial-box-line.ts';
+import { SimulatedIoModule } from './modbus-io-module.ts';
+import { SimulatedMqttBoxes } from './mqtt-box.ts';
+import type { SimulatedBoxes } from './simulated-boxes.ts';
+
+export interface SiteSimulatorOptions {
+  /** Heartbeat interval of simulated serial boxes; defaults to the line's configured interval. */
+  serialHeartbeatMs?: number;
+  mqttHeartbeatMs?: number;
+}
+
+export class SiteSimulators {
+  readonly families: Array<{ name: string; sim: SimulatedBoxes }> = [];
+  private readonly byBox = new Map<string, SimulatedBoxes>();
+  readonly ptys: PtyPair[] = [];
+  private mqtt: SimulatedMqttBoxes | null = null;
+
+  constructor(
+    private readonly site: SiteConfig,
+    private readonly secrets: Secrets,
+    private readonly opts: SiteSimulatorOptions = {},
+  ) {
+    for (const line of site.serialLines) {
+      const boxes = site.alarmBoxes.flatMap((b) => (b.transport.kind === 'serial' && b.transport.line === line.id ? [{ boxId: b.id, address: b.transport.address }] : []));
+      if (boxes.length === 0) continue;
+      const pty = new PtyPair(line.path);
+      this.ptys.push(pty);
+      this.add(line.id, new SimulatedSerialLine({ pty, boxes, heartbeatIntervalMs: opts.serialHeartbeatMs ?? line.heartbeatIntervalMs }));
+    }
+    for (const bus of site.modbusBuses) {
+      // One simulated module per bus: a pty has a single device end.
+      const mod = bus.modules[0]!;
+      const boxes = site.alarmBoxes.flatMap((b) =>
+        b.transport.kind === 'modbus' && b.transport.module === mod.id
+          ? [{ boxId: b.id, buttonInput: b.transport.buttonInput, tamperInput: b.transport.tamperInput, strobeCoil: b.transport.strobeCoil, sirenCoil: b.transport.sirenCoil }]
+          : [],
+      );
+      if (boxes.length === 0) continue;
+      const pty = new PtyPair(bus.path);
+      this.ptys.push(pty);
+      this.add(mod.id, new SimulatedIoModule({ pty, unit: mod.unit, inputs: mod.inputs, boxes }));
+    }
+    const mqttBoxes = site.alarmBoxes.filter((b) => b.transport.kind === 'mqtt');
+    if (mqttBoxes.length > 0) {
+      const host = site.broker.host.includes(':') ? `[${site.broker.host}]` : site.broker.host;
+      this.mqtt = new SimulatedMqttBoxes({
+        url: `mqtt://${host}:${site.broker.port}`,
+        siteId: site.site.id,
+        boxes: mqttBoxes.map((b) => ({ boxId: b.id, password: this.secrets.mqtt.boxes[b.id] ?? '' })),
+        heartbeatIntervalMs: opts.mqttHeartbeatMs ?? site.broker.heartbeatIntervalMs,
+      });
+      this.add('mqtt', this.mqtt);
+    }
+  }
+
+  private add(name: string, sim: SimulatedBoxes): void {
+    this.families.push({ name, sim });
+    for (const id of sim.boxIds) this.byBox.set(id, sim);
+  }
+
+  /** Serial and Modbus simulators: they create the ptys the gateway opens. */
+  async startWired(): Promise<void> {
+    await Promise.all(this.families.filter((f) => f.sim !== this.mqtt).map((f) => f.sim.start()));
+  }
+
+  /** MQTT boxes need the broker up. */
+  async startMqtt(): Promise<void> {
+    await this.mqtt?.start();
+  }
+
+  box(boxId: string): SimulatedBoxes {
+    const sim = this.byBox.get(boxId);
+    if (!sim) throw new Error(`no simulated box "${boxId}"`);
+    return sim;
+  }
+
+  family(name: string): SimulatedBoxes {
+    const f = this.families.find((x) => x.name === name);
+    if (!f) throw new Error(`no simulated line, module or broker "${name}"`);
+    return f.sim;
+  }
+
+  get boxIds(): string[] {
+    return [...this.byBox.keys()];
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.families.map((f) => f.sim.stop().catch(() => undefined)));
+    await Promise.all(this.ptys.map((p) => p.stop()));
+  }
+}
