@@ -101,13 +101,15 @@ export class FrameDecoder {
         pos = this.skip(pos, 1);
         continue;
       }
+      // A copy (the buffer is reused), as a plain Uint8Array so frames compare equal whatever made them.
+      const payload = new Uint8Array(crcAt - pos - OFFSET.payload);
+      payload.set(buf.subarray(pos + OFFSET.payload, crcAt));
       out.push({
         dst: buf[pos + OFFSET.dst]!,
         src: buf[pos + OFFSET.src]!,
         seq: buf[pos + OFFSET.seq]!,
         type: buf[pos + OFFSET.type]!,
-        // A copy: the buffer is reused.
-        payload: Uint8Array.prototype.slice.call(buf, pos + OFFSET.payload, crcAt),
+        payload,
       });
       this.counters.frames++;
       pos += total;
