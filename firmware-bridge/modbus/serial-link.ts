@@ -1,10 +1,14 @@
 // Owns the serial port of one Modbus bus. A USB-RS485 adapter can vanish at any time: the link
 // notices the port closing, reports it and reopens in-process with backoff. It never exits the
 // process, because the other buses and the MQTT boxes of the site must keep working.
-import ModbusRTU from 'modbus-serial';
+import modbusSerial from 'modbus-serial';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Backoff } from '../../common/backoff.ts';
 import type { Logger } from '../../common/logger.ts';
+
+// modbus-serial is CommonJS; its `default` is the client class both at runtime and in its typings.
+const ModbusRTU = modbusSerial.default;
+export type ModbusClient = InstanceType<typeof ModbusRTU>;
 
 export interface SerialLinkOptions {
   path: string;
@@ -18,7 +22,7 @@ export interface SerialLinkOptions {
 }
 
 export class SerialLink {
-  private client: ModbusRTU | null = null;
+  private client: ModbusClient | null = null;
   private stopped = new AbortController();
   private reopening: Promise<void> | null = null;
   private wasDown = false;
@@ -32,7 +36,7 @@ export class SerialLink {
   }
 
   /** The open client, or null while the port is away. Only the request queue should call it. */
-  get modbus(): ModbusRTU | null {
+  get modbus(): ModbusClient | null {
     return this.up ? this.client : null;
   }
 
@@ -62,7 +66,7 @@ export class SerialLink {
   private async open(): Promise<void> {
     const client = new ModbusRTU();
     // Without an 'error' listener an EventEmitter error would crash the process.
-    client.on('error', (err) => this.options.logger.warn({ err }, 'serial port error'));
+    client.on('error', (err: unknown) => this.options.logger.warn({ err }, 'serial port error'));
     await client.connectRTUBuffered(this.options.path, { baudRate: this.options.baudRate, dataBits: 8, stopBits: 1, parity: 'none' });
     client.setTimeout(this.options.timeoutMs);
     if (this.stopped.signal.aborted) {
@@ -111,7 +115,6 @@ export class SerialLink {
     const client = this.client;
     this.client = null;
     if (!client) return;
-    client.removeAllListeners('close');
     // A request still on the wire ends by the client's own answer timeout.
     await new Promise<void>((resolve) => {
       try {

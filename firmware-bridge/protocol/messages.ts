@@ -59,8 +59,11 @@ export function faultCode(name: string): number {
   throw new CodedError('PROTO_BAD_VALUE', `unknown fault code name "${name}"`, { name });
 }
 
-export function selfTestFaultNames(bits: number): SelfTestName[] {
-  return SELF_TEST_BITS.filter((_, i) => (bits & (1 << i)) !== 0);
+/** Names of the set self-test bits; bits newer firmware defines come out as "bit-N". */
+export function selfTestFaultNames(bits: number): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < 8; i++) if (bits & (1 << i)) names.push(SELF_TEST_BITS[i] ?? `bit-${i}`);
+  return names;
 }
 
 const relayByte = (r: RelayBits): number => (r.strobe ? 1 : 0) | (r.siren ? 2 : 0);
