@@ -245,8 +245,9 @@ export class AlarmBoxLine implements BoxTransport {
   }
 
   private onPort(up: boolean, reason: string): void {
-    if (up) {
-      this.decoder.flush(); // bytes from before the loss cannot join bytes after it
+    if (!up) {
+      // Bytes from before the loss cannot join bytes after it; a frame hidden in them still counts.
+      for (const frame of this.decoder.flush()) this.onFrame(frame);
     }
     if (!this.running) return;
     this.sink({
