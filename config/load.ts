@@ -36,14 +36,14 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 
 export function parseSiteConfig(text: string, file = '<site config>'): SiteConfig {
   if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) throw new ConfigError(file, [`(file): larger than ${MAX_CONFIG_BYTES} bytes`]);
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, maxAliasCount: 100 });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
       doc.errors.map((e) => `(yaml line ${e.linePos?.[0]?.line ?? '?'}): ${e.message.split('\n')[0]}`),
     );
   }
-  const result = SiteConfig.safeParse(doc.toJS());
+  const result = SiteConfig.safeParse(doc.toJS({ maxAliasCount: 100 }));
   if (!result.success) throw new ConfigError(file, formatIssues(result.error.issues));
   return result.data;
 }

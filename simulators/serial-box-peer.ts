@@ -2,6 +2,7 @@
 // stop-and-wait (one in flight, in order) and repeats them until ACKed, forever; heartbeats;
 // obeys RELAY_COMMAND (ACK, then RELAY_REPORT). Owns its heartbeat and retry timers.
 // Bytes go out through `send`; frames come in through onFrame.
+import { CodedError } from '../common/coded-error.ts';
 import { ADDRESS_GATEWAY, encodeFrame, type Frame } from '../firmware-bridge/protocol/frame.ts';
 import { AckStatus, decodeMessage, encodeMessage, faultCode, NakReason, type Message } from '../firmware-bridge/protocol/messages.ts';
 import { QUICK_TRIES, retryDelayMs } from '../firmware-bridge/protocol/timing.ts';
@@ -95,8 +96,10 @@ export class SerialBoxPeer {
     let m: Message;
     try {
       m = decodeMessage(frame.type, frame.payload);
-    } catch {
-      this.reply({ type: 'nak', nakedSeq: frame.seq, reason: NakReason.BAD_LENGTH });
+    } catch (err) {
+      const code = err instanceof CodedError ? err.code : '';
+      const reason = code === 'PROTO_UNKNOWN_TYPE' ? NakReason.UNKNOWN_TYPE : code === 'PROTO_BAD_LENGTH' ? NakReason.BAD_LENGTH : NakReason.BAD_VALUE;
+      this.reply({ type: 'nak', nakedSeq: frame.seq, reason });
       return;
     }
     if (m.type === 'ack' || m.type === 'nak') return this.onAnswer(m.type === 'ack' ? m.ackedSeq : m.nakedSeq, m.type === 'nak' && m.reason !== NakReason.BUSY);

@@ -71,7 +71,8 @@ export class IoModuleBus implements BoxTransport {
     this.bus = options.bus;
     this.id = options.bus.id;
     this.sink = options.sink;
-    this.logger = options.logger.child({ bus: options.bus.id });
+    // The caller's logger already carries the component and bus id (componentLogger).
+    this.logger = options.logger;
     this.boxIds = options.boxes.map((b) => b.boxId);
     this.modules = options.bus.modules.map((m) => ({
       unit: m.unit,
@@ -216,8 +217,9 @@ export class IoModuleBus implements BoxTransport {
 
   private pollFailed(module: PolledModule, err: unknown): void {
     const kind = classifyModbusError(err);
-    // A port that went away is reported once as a transport fault, not as every module offline.
-    if (kind === 'port' || this.abort.signal.aborted) return;
+    // A port that went away (even if the request on the wire then timed out) is reported once as
+    // a transport fault, not as every module on the bus going offline.
+    if (kind === 'port' || !this.link.up || this.abort.signal.aborted) return;
     this.counters.pollFailures += 1;
     if (kind === 'timeout') this.counters.timeouts += 1;
     if (kind === 'exception') {

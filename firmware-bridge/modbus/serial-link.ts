@@ -27,9 +27,14 @@ export class SerialLink {
   private reopening: Promise<void> | null = null;
   private wasDown = false;
   private upWaiters: Array<() => void> = [];
-  reopenAttempts = 0;
+  private attempts = 0;
 
   constructor(private readonly options: SerialLinkOptions) {}
+
+  /** Reopen attempts since the link was created (for stats). */
+  get reopenAttempts(): number {
+    return this.attempts;
+  }
 
   get up(): boolean {
     return this.client !== null && this.client.isOpen;
@@ -102,7 +107,7 @@ export class SerialLink {
     while (!this.stopped.signal.aborted && !this.up) {
       const aborted = await sleep(backoff.next(), false, { signal: this.stopped.signal }).catch(() => true);
       if (aborted) return;
-      this.reopenAttempts += 1;
+      this.attempts += 1;
       try {
         await this.open();
       } catch (err) {

@@ -2,6 +2,7 @@
 // fault; the gateway must report it and reopen in-process with backoff, never exit (FIELD-NOTES,
 // "Alarm hardware on the wire"). This file owns the SerialPort object and the reopen timer.
 import { EventEmitter } from 'node:events';
+import { stat } from 'node:fs/promises';
 import { SerialPort } from 'serialport';
 import { Backoff, type BackoffOptions } from '../../common/backoff.ts';
 import type { Logger } from '../../common/logger.ts';
@@ -12,6 +13,12 @@ export interface ReopeningSerialPortOptions {
   logger: Logger;
   /** Delays between open attempts; default 200 ms doubling to 5 s with jitter. */
   backoff?: BackoffOptions;
+  /**
+   * How often to check that the device node is still there and still the same device. A pty
+   * whose other end closed does not always wake the reader, and an idle gateway may not write
+   * for a long time, so the loss would otherwise go unnoticed. Default 500 ms.
+   */
+  presenceCheckMs?: number;
 }
 
 export interface ReopeningSerialPortEvents {
@@ -25,6 +32,7 @@ export interface ReopeningSerialPortEvents {
 export class ReopeningSerialPort extends EventEmitter<ReopeningSerialPortEvents> {
   private port: SerialPort | null = null;
   private reopenTimer: NodeJS.Timeout | null = null;
+  private presenceTimer: NodeJS.Timeout | null = null;
   private state: 'new' | 'up' | 'down' = 'new';
   private stopped = true;
   private readonly backoff: Backoff;
@@ -59,6 +67,7 @@ export class ReopeningSerialPort extends EventEmitter<ReopeningSerialPortEvents>
     this.stopped = true;
     if (this.reopenTimer) clearTimeout(this.reopenTimer);
     this.reopenTimer = null;
+    this.stopPresenceCheck();
     const port = this.port;
     this.port = null;
     if (port?.isOpen) await new Promise<void>((res) => port.close(() => res()));
@@ -94,6 +103,7 @@ export class ReopeningSerialPort extends EventEmitter<ReopeningSerialPortEvents>
         port.on('data', (chunk: Buffer) => this.emit('data', chunk));
         port.on('close', (closeErr?: Error | null) => this.lost(port, closeErr ? `lost: ${closeErr.message}` : 'closed'));
         this.state = 'up';
+        void this.startPresenceCheck(port);
         logger.info({ path }, 'serial port open');
         this.emit('up', `opened ${path}`);
         resolve();
@@ -105,9 +115,35 @@ export class ReopeningSerialPort extends EventEmitter<ReopeningSerialPortEvents>
     if (this.port !== port) return; // already handled, or stop() closed it
     this.port = null;
     this.losses++;
+    this.stopPresenceCheck();
     if (port.isOpen) port.close(() => undefined);
     this.markDown(reason);
     this.scheduleReopen();
+  }
+
+  private async startPresenceCheck(port: SerialPort): Promise<void> {
+    const path = this.options.path;
+    const device = async (): Promise<number | null> => {
+      try {
+        return (await stat(path)).rdev;
+      } catch {
+        return null;
+      }
+    };
+    const opened = await device();
+    const check = async (): Promise<void> => {
+      this.presenceTimer = null;
+      const now = await device();
+      if (this.port !== port) return;
+      if (now === null || now !== opened) return this.lost(port, now === null ? 'device vanished' : 'device replaced');
+      this.presenceTimer = setTimeout(() => void check(), this.options.presenceCheckMs ?? 500);
+    };
+    if (this.port === port) this.presenceTimer = setTimeout(() => void check(), this.options.presenceCheckMs ?? 500);
+  }
+
+  private stopPresenceCheck(): void {
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    this.presenceTimer = null;
   }
 
   private markDown(reason: string): void {
