@@ -179,8 +179,11 @@ export class SerialBoxPeer {
 
   private scheduleHeartbeat(now: boolean): void {
     if (!this.heartbeatsOn) return;
+    // Up to 10 % early, never late: boxes powered up together drift apart instead of colliding
+    // every interval, and the gateway's "3 missed" supervision is never tripped by the jitter.
+    const period = () => this.heartbeatIntervalMs * (0.9 + 0.1 * Math.random());
     const beat = () => {
-      this.heartbeatTimer = setTimeout(beat, this.heartbeatIntervalMs);
+      this.heartbeatTimer = setTimeout(beat, period());
       this.sendOther({
         type: 'heartbeat',
         uptimeS: Math.floor((Date.now() - this.bootedAt) / 1000),
@@ -190,7 +193,7 @@ export class SerialBoxPeer {
       });
     };
     if (now) beat();
-    else this.heartbeatTimer = setTimeout(beat, this.heartbeatIntervalMs);
+    else this.heartbeatTimer = setTimeout(beat, period());
   }
 
   private nextSeq(): number {

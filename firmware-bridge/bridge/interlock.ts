@@ -239,6 +239,8 @@ export class Interlock extends EventEmitter<InterlockEvents> {
       () => backoff.reset(),
       (err: unknown) => {
         const code = err instanceof CodedError ? err.code : 'RELAY_FAILED';
+        // A newer command for the same box replaced this one: nothing failed.
+        if (code === 'RELAY_SUPERSEDED') return;
         this.logger.warn({ boxId, code, err }, 'relay command failed, will retry');
         if (backoff.attempts === 0) this.record([this.event('output-failed', boxId, transport.id, null, { code, outputs })]);
         const s = this.states.get(boxId);

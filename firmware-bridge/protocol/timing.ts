@@ -14,9 +14,9 @@ export const SLOW_RETRY_MS = 1000;
  */
 export const IDLE_GAP_MS = 50;
 
-/** Delay before retransmission number `sent` (1 = after the first transmission). */
+/** How long to wait for the ACK after transmission number `sent` (1 = the first) before sending again. */
 export function retryDelayMs(sent: number, random: () => number = Math.random): number {
-  if (sent < QUICK_TRIES) return RETRY_BASE_MS + Math.floor(random() * (RETRY_JITTER_MS + 1));
+  if (sent <= QUICK_TRIES) return RETRY_BASE_MS + Math.floor(random() * (RETRY_JITTER_MS + 1));
   return SLOW_RETRY_MS + Math.floor(random() * (RETRY_JITTER_MS + 1));
 }
 

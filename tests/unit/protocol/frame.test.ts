@@ -14,6 +14,16 @@ describe('protocol v1 frames', () => {
     expect(encodeFrame(buttonFrame(0x07, 0x0102)).toString('hex')).toBe('a55a010005071003020101f3c0');
   });
 
+  it.each([
+    ['ACK of it', 5, 0, 0x21, { type: 'ack', ackedSeq: 7, status: 0 }, 'a55a0105002101020700cacc'],
+    ['RELAY_COMMAND', 5, 0, 0x22, { type: 'relay-command', mask: { strobe: true, siren: true }, state: { strobe: true, siren: true } }, 'a55a0105002220020303c631'],
+    ['ACK by the box', 0, 5, 0x08, { type: 'ack', ackedSeq: 0x22, status: 0 }, 'a55a0100050801022200d8cf'],
+    ['RELAY_REPORT', 0, 5, 0x09, { type: 'relay-report', state: { strobe: true, siren: true }, cause: 'command' }, 'a55a0100050921020300f69f'],
+    ['HEARTBEAT', 0, 5, 0x0a, { type: 'heartbeat', uptimeS: 3600, selfTestFaults: 0x08, outputs: { strobe: false, siren: false }, firmware: 1 }, 'a55a0100050a1207100e0000080001f52d'],
+  ] as const)('encodes the PROTOCOL.md exchange: %s', (_name, dst, src, seq, message, hex) => {
+    expect(encodeFrame({ dst, src, seq, ...encodeMessage(message) }).toString('hex')).toBe(hex);
+  });
+
   it('refuses a payload over 64 bytes with PROTO_BAD_LENGTH', () => {
     let code = '';
     try {

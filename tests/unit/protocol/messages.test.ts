@@ -70,3 +70,19 @@ describe('protocol v1 messages', () => {
     expect(codeOf(() => faultCode('nonsense'))).toBe('PROTO_BAD_VALUE');
   });
 });
+
+import { QUICK_TRIES, retryDelayMs, SLOW_RETRY_MS, wireTimeMs } from '../../../firmware-bridge/protocol/timing.ts';
+
+describe('protocol v1 timing', () => {
+  it('waits 60..100 ms after each of the 5 quick tries, then about 1 s', () => {
+    for (let sent = 1; sent <= QUICK_TRIES; sent++) {
+      expect(retryDelayMs(sent, () => 0)).toBe(60);
+      expect(retryDelayMs(sent, () => 0.999999)).toBe(100);
+    }
+    expect(retryDelayMs(QUICK_TRIES + 1, () => 0)).toBe(SLOW_RETRY_MS);
+  });
+
+  it('puts a 13-byte BUTTON frame on a 9600 baud wire for about 13.5 ms', () => {
+    expect(wireTimeMs(13, 9600)).toBeCloseTo(13.54, 1);
+  });
+});

@@ -18,7 +18,7 @@ describe('RelayCommands', () => {
   });
 
   it('writes at once, before any timer runs', () => {
-    void relays.command(3, { strobe: true, siren: true });
+    relays.command(3, { strobe: true, siren: true }).catch(() => undefined);
     expect(sent).toEqual([{ address: 3, seq: 0 }]);
   });
 

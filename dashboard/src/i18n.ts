@@ -1,0 +1,240 @@
+// Every string the page shows, in Chinese (the default) and English.
+// The English table is typed against the Chinese one, so a key missing in either fails tsc.
+import type { IncidentKind, IncidentState, Lang, LocalText, Priority } from './api-types.ts';
+import type { DeviceStatus, FeedStatus } from './state.ts';
+
+const zh = {
+  'app.title': '校园一键报警 · 值班台',
+  'lang.switch': 'EN',
+  'lang.switchTitle': 'Switch to English',
+
+  'login.heading': '值班登录',
+  'login.username': '用户名',
+  'login.password': '密码',
+  'login.submit': '登录',
+  'login.busy': '正在登录…',
+  'login.missing': '请输入用户名和密码',
+
+  'error.AUTH_FAILED': '用户名或密码错误',
+  'error.AUTH_LOCKED': '尝试次数过多，账号已暂时锁定，请稍后再试',
+  'error.UNAUTHORIZED': '登录已过期，请重新登录',
+  'error.NETWORK': '无法连接网关，请检查网络',
+  'error.BAD_RESPONSE': '网关返回了无法识别的数据',
+  'error.SITE_LOAD': '无法读取站点信息',
+
+  'header.user': '{user}（{role}）',
+  'header.logout': '退出登录',
+  'feed.connecting': '正在连接…',
+  'feed.open': '实时连接正常',
+  'feed.reconnecting': '连接中断，正在重连…',
+  'bridge.up': '硬件桥在线',
+  'bridge.down': '硬件桥离线',
+
+  'incidents.heading': '报警事件',
+  'incidents.openCount': '未结 {n} 起',
+  'incidents.empty': '当前没有报警',
+  'incidents.waiting': '等待实时数据…',
+  'incidents.acknowledge': '确认接警',
+  'incidents.acknowledging': '确认中…',
+  'incidents.unknownBox': '未知报警箱 {id}',
+  'incidents.opened': '{age}',
+
+  'devices.heading': '报警箱',
+  'devices.empty': '本站点没有配置报警箱',
+  'devices.strobe': '爆闪灯',
+  'devices.siren': '警号',
+  'devices.on': '开',
+  'devices.off': '关',
+  'devices.silent': '静默',
+  'devices.lastSeen': '最后通讯：{age}',
+  'devices.never': '从未通讯',
+  'devices.faults': '故障：{list}',
+  'devices.reset': '复位',
+  'devices.resetting': '复位中…',
+  'devices.resetDone': '已复位',
+
+  'priority.red': '红色',
+  'priority.orange': '橙色',
+  'priority.yellow': '黄色',
+
+  'kind.panic': '一键报警',
+  'kind.tamper': '防拆报警',
+  'kind.fault': '设备故障',
+
+  'state.new': '新报警',
+  'state.acknowledged': '已确认',
+  'state.dispatched': '已派警',
+  'state.on_scene': '已到场',
+  'state.resolved': '已处置',
+  'state.closed': '已关闭',
+  'state.cancelled': '已取消',
+
+  'status.normal': '正常',
+  'status.alarm': '报警',
+  'status.offline': '离线',
+  'status.tamper': '防拆',
+  'status.fault': '故障',
+
+  'age.now': '刚刚',
+  'age.seconds': '{n} 秒前',
+  'age.minutes': '{n} 分钟前',
+  'age.hours': '{n} 小时前',
+  'age.days': '{n} 天前',
+};
+
+export type MessageKey = keyof typeof zh;
+
+const en: Record<MessageKey, string> = {
+  'app.title': 'Campus alarm · Duty desk',
+  'lang.switch': '中文',
+  'lang.switchTitle': '切换到中文',
+
+  'login.heading': 'Duty sign-in',
+  'login.username': 'Username',
+  'login.password': 'Password',
+  'login.submit': 'Sign in',
+  'login.busy': 'Signing in…',
+  'login.missing': 'Enter a username and a password',
+
+  'error.AUTH_FAILED': 'Wrong username or password',
+  'error.AUTH_LOCKED': 'Too many attempts: the account is locked for a while, try again later',
+  'error.UNAUTHORIZED': 'Your session has expired, please sign in again',
+  'error.NETWORK': 'Cannot reach the gateway, check the network',
+  'error.BAD_RESPONSE': 'The gateway sent data the page does not understand',
+  'error.SITE_LOAD': 'Could not load the site description',
+
+  'header.user': '{user} ({role})',
+  'header.logout': 'Sign out',
+  'feed.connecting': 'Connecting…',
+  'feed.open': 'Live',
+  'feed.reconnecting': 'Connection lost, reconnecting…',
+  'bridge.up': 'Hardware bridge online',
+  'bridge.down': 'Hardware bridge offline',
+
+  'incidents.heading': 'Incidents',
+  'incidents.openCount': '{n} open',
+  'incidents.empty': 'No alarms',
+  'incidents.waiting': 'Waiting for live data…',
+  'incidents.acknowledge': 'Acknowledge',
+  'incidents.acknowledging': 'Acknowledging…',
+  'incidents.unknownBox': 'Unknown box {id}',
+  'incidents.opened': '{age}',
+
+  'devices.heading': 'Alarm boxes',
+  'devices.empty': 'No alarm boxes are configured for this site',
+  'devices.strobe': 'Strobe',
+  'devices.siren': 'Siren',
+  'devices.on': 'on',
+  'devices.off': 'off',
+  'devices.silent': 'silent',
+  'devices.lastSeen': 'Last seen {age}',
+  'devices.never': 'Never seen',
+  'devices.faults': 'Faults: {list}',
+  'devices.reset': 'Reset',
+  'devices.resetting': 'Resetting…',
+  'devices.resetDone': 'Reset done',
+
+  'priority.red': 'Red',
+  'priority.orange': 'Orange',
+  'priority.yellow': 'Yellow',
+
+  'kind.panic': 'Panic button',
+  'kind.tamper': 'Tamper',
+  'kind.fault': 'Device fault',
+
+  'state.new': 'New',
+  'state.acknowledged': 'Acknowledged',
+  'state.dispatched': 'Dispatched',
+  'state.on_scene': 'On scene',
+  'state.resolved': 'Resolved',
+  'state.closed': 'Closed',
+  'state.cancelled': 'Cancelled',
+
+  'status.normal': 'Normal',
+  'status.alarm': 'Alarm',
+  'status.offline': 'Offline',
+  'status.tamper': 'Tamper',
+  'status.fault': 'Fault',
+
+  'age.now': 'just now',
+  'age.seconds': '{n} s ago',
+  'age.minutes': '{n} min ago',
+  'age.hours': '{n} h ago',
+  'age.days': '{n} d ago',
+};
+
+const TABLES: Record<Lang, Record<MessageKey, string>> = { zh, en };
+const STORAGE_KEY = 'campus-alarm.lang';
+
+let current: Lang = 'zh';
+const listeners = new Set<(lang: Lang) => void>();
+
+/** Reads the remembered language; Chinese unless the user chose English before. */
+export function initLang(): Lang {
+  try {
+    if (localStorage.getItem(STORAGE_KEY) === 'en') current = 'en';
+  } catch {
+    // Storage can be off (private mode, locked-down kiosk): stay on the default.
+  }
+  document.documentElement.lang = current === 'zh' ? 'zh-CN' : 'en';
+  return current;
+}
+
+export function getLang(): Lang {
+  return current;
+}
+
+export function setLang(lang: Lang): void {
+  if (lang === current) return;
+  current = lang;
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // Not remembered, but still switched for this visit.
+  }
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  for (const fn of listeners) fn(lang);
+}
+
+export function onLangChange(fn: (lang: Lang) => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+export function t(key: MessageKey, vars?: Record<string, string | number>): string {
+  const text = TABLES[current][key];
+  if (!vars) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+/** Text the site configuration gives in both languages. */
+export function local(text: LocalText): string {
+  return text[current] || text.zh || text.en;
+}
+
+/** A known error code in the user's language; otherwise the gateway's own message. */
+export function errorText(err: { code: string; message: string }): string {
+  const key = `error.${err.code}`;
+  return key in zh ? t(key as MessageKey) : err.message || err.code;
+}
+
+export const priorityLabel = (p: Priority): string => t(`priority.${p}`);
+export const kindLabel = (k: IncidentKind): string => t(`kind.${k}`);
+export const stateLabel = (s: IncidentState): string => t(`state.${s}`);
+export const statusLabel = (s: DeviceStatus): string => t(`status.${s}`);
+export const feedLabel = (s: FeedStatus): string => t(`feed.${s}`);
+
+export function ageText(seconds: number | null): string {
+  if (seconds === null) return '—';
+  if (seconds < 5) return t('age.now');
+  if (seconds < 60) return t('age.seconds', { n: seconds });
+  if (seconds < 3600) return t('age.minutes', { n: Math.floor(seconds / 60) });
+  if (seconds < 86400) return t('age.hours', { n: Math.floor(seconds / 3600) });
+  return t('age.days', { n: Math.floor(seconds / 86400) });
+}
+
+export function timeText(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(current === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false });
+}

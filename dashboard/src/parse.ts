@@ -1,0 +1,143 @@
+// Checks what arrives from the gateway before the rest of the page trusts its type.
+// Hand-written guards rather than a schema library keep the bundle small; they check what
+// the page reads, and drop a message that does not fit instead of half-applying it.
+import type {
+  AlarmBox,
+  ApiErrorBody,
+  Device,
+  DeviceEvent,
+  FeedMessage,
+  Incident,
+  LocalText,
+  Site,
+  User,
+} from './api-types.ts';
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const oneOf =
+  <T extends string>(...values: T[]) =>
+  (v: unknown): v is T =>
+    isStr(v) && (values as string[]).includes(v);
+
+const isPriority = oneOf('red', 'orange', 'yellow');
+const isKind = oneOf('panic', 'tamper', 'fault');
+const isState = oneOf('new', 'acknowledged', 'dispatched', 'on_scene', 'resolved', 'closed', 'cancelled');
+const isTransport = oneOf('serial', 'modbus', 'mqtt');
+
+const isLocalText = (v: unknown): v is LocalText => isObj(v) && isStr(v.zh) && isStr(v.en);
+
+export function isApiErrorBody(v: unknown): v is ApiErrorBody {
+  return isObj(v) && isStr(v.code) && isStr(v.message);
+}
+
+export function isUser(v: unknown): v is User {
+  return isObj(v) && isStr(v.username) && isStr(v.role);
+}
+
+function isStep(v: unknown): boolean {
+  return isObj(v) && isStr(v.action) && isStr(v.at) && isStr(v.by);
+}
+
+export function isIncident(v: unknown): v is Incident {
+  return (
+    isObj(v) &&
+    isStr(v.id) &&
+    isStr(v.boxId) &&
+    isKind(v.kind) &&
+    isPriority(v.priority) &&
+    isState(v.state) &&
+    isStr(v.openedAt) &&
+    Array.isArray(v.steps) &&
+    v.steps.every(isStep)
+  );
+}
+
+export function isDevice(v: unknown): v is Device {
+  return (
+    isObj(v) &&
+    isStr(v.boxId) &&
+    isBool(v.online) &&
+    isBool(v.latched) &&
+    isBool(v.pressed) &&
+    isBool(v.tamper) &&
+    Array.isArray(v.faults) &&
+    v.faults.every(isStr) &&
+    isObj(v.outputs) &&
+    isBool(v.outputs.strobe) &&
+    isBool(v.outputs.siren) &&
+    (v.lastSeen === null || isStr(v.lastSeen))
+  );
+}
+
+function isDeviceEvent(v: unknown): v is DeviceEvent {
+  return isObj(v) && isNum(v.seq) && isStr(v.at) && isStr(v.kind) && isStr(v.boxId) && isStr(v.source);
+}
+
+function isAlarmBox(v: unknown): v is AlarmBox {
+  if (!isObj(v) || !isStr(v.id) || !isLocalText(v.name) || !isPriority(v.priority)) return false;
+  if (!isBool(v.silent) || !isTransport(v.transport)) return false;
+  const loc = v.location;
+  return (
+    isObj(loc) &&
+    isStr(loc.building) &&
+    isNum(loc.floor) &&
+    isObj(loc.point) &&
+    isNum(loc.point.x) &&
+    isNum(loc.point.y) &&
+    isLocalText(loc.text)
+  );
+}
+
+export function parseSite(v: unknown): Site | null {
+  if (!isObj(v) || !isObj(v.site) || !Array.isArray(v.buildings) || !Array.isArray(v.boxes)) return null;
+  const s = v.site;
+  if (!isStr(s.id) || !isLocalText(s.name) || !isObj(s.plan) || !isNum(s.plan.width) || !isNum(s.plan.height)) {
+    return null;
+  }
+  const buildingsOk = v.buildings.every(
+    (b) => isObj(b) && isStr(b.id) && isLocalText(b.name) && Array.isArray(b.floors) && b.floors.every(isNum),
+  );
+  if (!buildingsOk || !v.boxes.every(isAlarmBox)) return null;
+  return v as unknown as Site;
+}
+
+/** Parses one WebSocket text frame; null for anything that is not a known, well-formed message. */
+export function parseFeedMessage(text: string): FeedMessage | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isObj(v)) return null;
+  switch (v.type) {
+    case 'snapshot': {
+      const { incidents, devices, bridge } = v;
+      if (!Array.isArray(incidents) || !Array.isArray(devices) || !isObj(bridge) || !isBool(bridge.connected)) {
+        return null;
+      }
+      // One bad record should not cost the operator the whole snapshot.
+      return {
+        type: 'snapshot',
+        incidents: incidents.filter(isIncident),
+        devices: devices.filter(isDevice),
+        bridge: { connected: bridge.connected },
+      };
+    }
+    case 'incident':
+      return isIncident(v.incident) ? { type: 'incident', incident: v.incident } : null;
+    case 'device':
+      return isDevice(v.device) ? { type: 'device', device: v.device } : null;
+    case 'device-event':
+      return isDeviceEvent(v.event) ? { type: 'device-event', event: v.event } : null;
+    case 'bridge':
+      return isBool(v.connected) ? { type: 'bridge', connected: v.connected } : null;
+    default:
+      return null;
+  }
+}
