@@ -13,7 +13,7 @@ const zh = {
   'login.password': '密码',
   'login.submit': '登录',
   'login.busy': '正在登录…',
-  'login.missing': '请输入用户名和密码',
+  'error.MISSING': '请输入用户名和密码',
 
   'error.AUTH_FAILED': '用户名或密码错误',
   'error.AUTH_LOCKED': '尝试次数过多，账号已暂时锁定，请稍后再试',
@@ -37,7 +37,6 @@ const zh = {
   'incidents.acknowledge': '确认接警',
   'incidents.acknowledging': '确认中…',
   'incidents.unknownBox': '未知报警箱 {id}',
-  'incidents.opened': '{age}',
 
   'devices.heading': '报警箱',
   'devices.empty': '本站点没有配置报警箱',
@@ -94,7 +93,7 @@ const en: Record<MessageKey, string> = {
   'login.password': 'Password',
   'login.submit': 'Sign in',
   'login.busy': 'Signing in…',
-  'login.missing': 'Enter a username and a password',
+  'error.MISSING': 'Enter a username and a password',
 
   'error.AUTH_FAILED': 'Wrong username or password',
   'error.AUTH_LOCKED': 'Too many attempts: the account is locked for a while, try again later',
@@ -118,7 +117,6 @@ const en: Record<MessageKey, string> = {
   'incidents.acknowledge': 'Acknowledge',
   'incidents.acknowledging': 'Acknowledging…',
   'incidents.unknownBox': 'Unknown box {id}',
-  'incidents.opened': '{age}',
 
   'devices.heading': 'Alarm boxes',
   'devices.empty': 'No alarm boxes are configured for this site',

@@ -1,0 +1,49 @@
+// The top bar: site name, live-feed and hardware-bridge status, who is signed in, language, sign-out.
+import type { Site, User } from '../api-types.ts';
+import { feedLabel, local, t } from '../i18n.ts';
+import { openIncidentCount, type FeedStatus, type ViewModel } from '../state.ts';
+import { h, setClass, setText } from './dom.ts';
+import { createLangToggle } from './lang-toggle.ts';
+
+export interface HeaderView {
+  el: HTMLElement;
+  update: (view: ViewModel, feed: FeedStatus) => void;
+  dispose: () => void;
+}
+
+export function createHeader(opts: { site: Site; user: User; onLogout: () => void }): HeaderView {
+  const siteName = h('h1', { className: 'site-name' });
+  const appName = h('span', { className: 'app-name' });
+  const feedPill = h('span', { attrs: { role: 'status', 'aria-live': 'polite' } });
+  const bridgePill = h('span', { attrs: { role: 'status' } });
+  const userText = h('span', { className: 'user' });
+  const logout = h('button', { className: 'ghost', attrs: { type: 'button' } });
+  const langToggle = createLangToggle();
+  logout.addEventListener('click', opts.onLogout);
+
+  const el = h(
+    'header',
+    { className: 'topbar' },
+    h('div', { className: 'brand' }, siteName, appName),
+    h('div', { className: 'status-pills' }, feedPill, bridgePill),
+    h('div', { className: 'session' }, userText, langToggle.el, logout),
+  );
+
+  const update = (view: ViewModel, feed: FeedStatus): void => {
+    setText(siteName, local(opts.site.site.name));
+    setText(appName, t('app.title'));
+    setText(feedPill, feedLabel(feed));
+    setClass(feedPill, `pill feed-${feed}`);
+    // Until the feed is live, the bridge flag is a memory, not news: show it as unknown.
+    const bridgeKnown = feed === 'open' && view.ready;
+    setText(bridgePill, view.bridgeConnected ? t('bridge.up') : t('bridge.down'));
+    setClass(bridgePill, `pill ${!bridgeKnown ? 'bridge-unknown' : view.bridgeConnected ? 'bridge-up' : 'bridge-down'}`);
+    setText(userText, t('header.user', { user: opts.user.username, role: opts.user.role }));
+    setText(logout, t('header.logout'));
+    // The open count in the tab title reaches an operator looking at another tab.
+    const open = openIncidentCount(view);
+    document.title = `${open > 0 ? `(${open}) ` : ''}${local(opts.site.site.name)} · ${t('app.title')}`;
+  };
+
+  return { el, update, dispose: langToggle.dispose };
+}
