@@ -7,11 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=(socat)
-if [[ "${1:-}" == "--test" ]]; then want+=(chromium); fi
+if [[ "${1:-}" == "--test" ]]; then want+=(chromium fonts-wqy-microhei); fi
 missing=()
 for pkg in "${want[@]}"; do
   case "$pkg" in
     chromium) [[ -x /usr/bin/chromium ]] || missing+=(chromium) ;;
+    fonts-wqy-microhei) [[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]] || missing+=(fonts-wqy-microhei) ;;
     *) command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg") ;;
   esac
 done
