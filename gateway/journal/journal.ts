@@ -30,6 +30,16 @@ export interface JournalOptions {
   now?: () => Date;
 }
 
+/** The link already caps a line at 64 KiB; this guards the file against any other caller. */
+export const MAX_EVENT_JSON_CHARS = 64 * 1024;
+
+/** An oversized event is still recorded (never lose an alarm), with its detail replaced. */
+function eventJson(event: DeviceEvent): string {
+  const json = JSON.stringify(event);
+  if (json.length <= MAX_EVENT_JSON_CHARS) return json;
+  return JSON.stringify({ ...event, detail: { truncated: true, chars: json.length } });
+}
+
 const OPEN_SQL = "state NOT IN ('closed', 'cancelled')";
 export const MAX_LIST_LIMIT = 500;
 
@@ -90,7 +100,7 @@ export class Journal {
   ingest(bridgeId: string, event: DeviceEvent): IngestResult {
     return this.db.transaction((): IngestResult => {
       const receivedAt = this.now().toISOString();
-      const info = this.stmts.insertEvent.run(bridgeId, event.seq, event.at, event.kind, event.boxId, receivedAt, JSON.stringify(event));
+      const info = this.stmts.insertEvent.run(bridgeId, event.seq, event.at, event.kind, event.boxId, receivedAt, eventJson(event));
       if (info.changes === 0) return { duplicate: true };
       const eventId = Number(info.lastInsertRowid);
       if (event.seq > this.lastSeq(bridgeId)) this.setKv(`last-seq:${bridgeId}`, String(event.seq));

@@ -2,6 +2,7 @@
 // (tools, tests). Every /api route needs a valid session except signing in; the dashboard's
 // static files are public. State-changing requests from a foreign Origin are refused.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type {} from '@fastify/cookie';
 import type { AuthService, AuthedSession } from '../../auth/auth-service.ts';
 import { can, type Permission } from '../../domain/roles.ts';
 import { apiError } from '../errors.ts';

@@ -1,0 +1,44 @@
+// Signing in and out. The token goes back in the body (for tools) and in an HttpOnly,
+// SameSite=Strict cookie (for the dashboard, so no script ever holds it).
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AuthService } from '../../auth/auth-service.ts';
+import { SESSION_IDLE_MS } from '../../auth/auth-service.ts';
+import { parseInput } from '../validate.ts';
+import { SESSION_COOKIE, sessionOf } from '../plugins/session.ts';
+
+const LoginBody = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+
+export function sessionRoutes(auth: AuthService) {
+  return async (fastify: FastifyInstance): Promise<void> => {
+    fastify.post('/api/session', async (req, reply) => {
+      const body = parseInput(LoginBody, req.body, 'body');
+      try {
+        const { token, user } = await auth.login(body.username, body.password, req.ip);
+        reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/', maxAge: SESSION_IDLE_MS / 1000 });
+        req.log.info({ username: user.username }, 'signed in');
+        return { token, user };
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === 'AUTH_LOCKED') {
+          const retry = (err as { details?: { retryAfterS?: number } }).details?.retryAfterS;
+          if (retry) reply.header('retry-after', String(retry));
+        }
+        req.log.warn({ username: body.username, ip: req.ip, code }, 'sign-in refused');
+        throw err;
+      }
+    });
+
+    fastify.delete('/api/session', async (req, reply) => {
+      const session = sessionOf(req);
+      auth.logout(session.sessionId);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true };
+    });
+
+    fastify.get('/api/me', async (req) => sessionOf(req).user);
+  };
+}

@@ -1,0 +1,30 @@
+// The site as the dashboard draws it: buildings, plan, boxes. Only what a screen needs;
+// transport details (lines, addresses, secrets) stay on the server.
+import type { FastifyInstance } from 'fastify';
+import type { SiteConfig } from '../../../config/schema.ts';
+import { requirePermission } from '../plugins/session.ts';
+
+export function publicSite(site: SiteConfig) {
+  return {
+    site: { id: site.site.id, name: site.site.name, timezone: site.site.timezone, plan: site.site.plan },
+    buildings: site.buildings.map((b) => ({ id: b.id, name: b.name, floors: b.floors })),
+    boxes: site.alarmBoxes.map((b) => ({
+      id: b.id,
+      name: b.name,
+      location: b.location,
+      priority: b.priority,
+      silent: b.silent,
+      transport: b.transport.kind,
+    })),
+  };
+}
+
+export function siteRoutes(site: SiteConfig) {
+  const body = publicSite(site);
+  return async (fastify: FastifyInstance): Promise<void> => {
+    fastify.get('/api/site', async (req) => {
+      requirePermission(req, 'incidents.view');
+      return body;
+    });
+  };
+}

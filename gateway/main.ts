@@ -1,0 +1,36 @@
+// Entry point of the gateway process: `tsx gateway/main.ts --config SITE.yaml`.
+import { loadSiteConfig, ConfigError } from '../config/load.ts';
+import { configPathFromArgs } from '../common/process-args.ts';
+import { createRootLogger } from '../common/logger.ts';
+import { startHealthBeat } from '../common/health-beat.ts';
+import { startGateway } from './gateway-process.ts';
+
+const root = createRootLogger('gateway');
+const file = configPathFromArgs();
+let site;
+try {
+  site = loadSiteConfig(file);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    for (const p of err.problems) process.stderr.write(`${file}: ${p}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+const gateway = await startGateway(site, root);
+const stopBeat = startHealthBeat(site.gateway.dataDir, 'gateway');
+if (gateway.initialAdminPassword) {
+  // Shown once, on the console only: never logged, stored only as a hash.
+  process.stderr.write(`FIRST START: administrator "admin" password: ${gateway.initialAdminPassword} (shown once; change it after logging in)\n`);
+}
+root.info({ host: site.gateway.host, port: gateway.api.port }, 'gateway listening');
+
+let stopping = false;
+for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
+    stopBeat();
+    void gateway.stop().finally(() => process.exit(0));
+  });
+}
