@@ -25,8 +25,9 @@ export class FeedClient {
       this.messages.push({ msg, atNs });
       for (const l of this.listeners) l(msg, atNs);
     });
+    // Resolves on the first message, which is the snapshot.
     return new Promise((res, rej) => {
-      ws.once('open', () => res());
+      ws.once('message', () => res());
       ws.once('error', rej);
       ws.once('unexpected-response', (_req, resp) => rej(new Error(`feed refused: HTTP ${resp.statusCode}`)));
     });
