@@ -22,4 +22,4 @@ VOLUME ["/var/lib/campus-gateway"]
 EXPOSE 8080 1883
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "scripts/healthcheck.mjs"]
 # The site file's gateway.dataDir should be /var/lib/campus-gateway.
-CMD ["node", "node_modules/tsx/dist/cli.mjs", "gateway/site.ts", "--config", "/etc/campus/site.yaml"]
+CMD ["node", "--import", "tsx", "gateway/site.ts", "--config", "/etc/campus/site.yaml"]

@@ -10,7 +10,9 @@ import { Backoff } from '../common/backoff.ts';
 import type { Logger } from '../common/logger.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+// `node --import tsx` runs the entry in this very process; tsx's CLI would fork a grandchild,
+// and a signal to the child (kill -9 in a test, SIGSTOP) would miss the real process.
+const NODE_ARGS = ['--import', import.meta.resolve('tsx')];
 
 export type SiteProcessName = 'broker' | 'bridge' | 'gateway';
 
@@ -56,7 +58,7 @@ export class SiteSupervisor extends EventEmitter {
       log = createWriteStream(join(this.opts.logDir, `${name}.log`), { flags: 'a' });
       this.logs.set(name, log);
     }
-    const child = spawn(process.execPath, [TSX, ENTRY[name], '--config', this.opts.configFile], {
+    const child = spawn(process.execPath, [...NODE_ARGS, ENTRY[name], '--config', this.opts.configFile], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...this.opts.env },
     });

@@ -23,7 +23,7 @@ let password: string | null = null;
 const firstStart = !existsSync(join(site.gateway.dataDir, 'gateway.db'));
 if (!firstStart) {
   // The password is shown only once, at first start; a demo that is started again gets a new one.
-  const out = execFileSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'gateway/admin-cli.ts', '--config', configFile, 'reset-password', 'admin'], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'gateway/admin-cli.ts', '--config', configFile, 'reset-password', 'admin'], { encoding: 'utf8' });
   password = /password: (\S+)/.exec(out)?.[1] ?? null;
 }
 

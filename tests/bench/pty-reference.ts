@@ -10,7 +10,7 @@ import { PtyPair } from '../../simulators/pty-pair.ts';
 export async function ptyRoundTrips(dir: string, count: number, frameBytes = 12): Promise<number[]> {
   const pty = new PtyPair(join(dir, 'ref-gw'), join(dir, 'ref-dev'));
   await pty.start();
-  const echo = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'tests/bench/pty-echo.ts', pty.gatewayPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const echo = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/pty-echo.ts', pty.gatewayPath], { stdio: ['ignore', 'pipe', 'inherit'] });
   await once(echo.stdout!, 'data');
   const port = new SerialPort({ path: pty.devicePath, baudRate: 9600 });
   await once(port, 'open');

@@ -23,10 +23,14 @@ export function tokenFromRequest(req: FastifyRequest): string | null {
   return cookie && cookie.length > 0 ? cookie : null;
 }
 
+const underApi = (path: string | undefined): boolean => path !== undefined && (path === '/api' || path.startsWith('/api/'));
+
+/** Decided on the matched route as well as the raw URL: the router decodes %-escapes, so a
+ * raw-URL check alone would let '/%61pi/site' reach an /api route unauthenticated. */
 const isPublic = (req: FastifyRequest): boolean => {
-  const path = req.url.split('?')[0] ?? '';
-  if (path !== '/api' && !path.startsWith('/api/')) return true;
-  return path === '/api/session' && req.method === 'POST';
+  const route = req.routeOptions.url;
+  if (!underApi(route) && !underApi(req.url.split('?')[0])) return true;
+  return route === '/api/session' && req.method === 'POST';
 };
 
 export function registerSessionHook(fastify: FastifyInstance, auth: AuthService, allowedOrigins: readonly string[]): void {

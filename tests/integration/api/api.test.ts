@@ -68,6 +68,14 @@ describe('every route needs a session', () => {
   }
 });
 
+describe('path tricks do not get past the session check', () => {
+  for (const path of ['/%61pi/site', '/api/site/', '/api//site', '/API/site', '/api/%69ncidents']) {
+    it(`GET ${path} without a session is not served`, async () => {
+      expect([401, 404]).toContain((await h.api('GET', path)).status);
+    });
+  }
+});
+
 describe('site and devices', () => {
   it('serves the site without transport details or secrets', async () => {
     const r = await h.api('GET', '/api/site', { token: tokens.patrol });

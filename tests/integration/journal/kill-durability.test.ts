@@ -8,7 +8,6 @@ import { join, resolve } from 'node:path';
 import { Journal } from '../../../gateway/journal/journal.ts';
 import { site } from '../../unit/domain/fixtures.ts';
 
-const TSX = resolve('node_modules/tsx/dist/cli.mjs');
 const CHILD = resolve('tests/integration/journal/ingest-child.ts');
 
 let dir: string | null = null;
@@ -20,7 +19,9 @@ afterEach(() => {
 /** Runs the child until it has acknowledged `killAfter` events, then SIGKILLs it. */
 function runAndKill(file: string, startSeq: number, killAfter: number): Promise<Array<{ seq: number; incidents: string[] }>> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [TSX, CHILD, file, String(startSeq)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // `node --import tsx`, not the tsx CLI: the CLI runs the script in a grandchild that a
+    // SIGKILL to the CLI would leave running (and holding the database).
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, file, String(startSeq)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const acks: Array<{ seq: number; incidents: string[] }> = [];
     let buffered = '';
     let stderr = '';
