@@ -13,6 +13,7 @@ import { registerSessionHook } from './plugins/session.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { siteRoutes } from './routes/site.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { deviceEventRoutes } from './routes/device-events.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { userRoutes } from './routes/users.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -65,6 +66,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     await fastify.register(siteRoutes(opts.app.site));
     await fastify.register(incidentRoutes(opts.app));
     await fastify.register(deviceRoutes(opts.app));
+    await fastify.register(deviceEventRoutes(opts.app));
     await fastify.register(userRoutes(opts.auth));
     await fastify.register(healthRoutes(opts.app));
     await fastify.register(feedRoute(hub, opts.allowedOrigins));

@@ -161,6 +161,10 @@ export class GatewayApp extends EventEmitter<GatewayAppEvents> {
     return incident;
   }
 
+  listDeviceEvents(opts: { boxId?: string; beforeId?: number; limit?: number }) {
+    return this.journal.listDeviceEvents(opts);
+  }
+
   listDevices(): DeviceView[] {
     return [...this.devices.values()];
   }

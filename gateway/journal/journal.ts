@@ -160,6 +160,17 @@ export class Journal {
     return this.incidents.get(id);
   }
 
+  /** Device events newest first, optionally of one box and before a journal id (for paging back). */
+  listDeviceEvents(opts: { boxId?: string; beforeId?: number; limit?: number } = {}): StoredDeviceEvent[] {
+    const n = Math.max(1, Math.min(opts.limit ?? 100, MAX_LIST_LIMIT));
+    const rows = this.db
+      .prepare<[string | null, string | null, number, number], { id: number; bridge_id: string; received_at: string; json: string }>(
+        'SELECT id, bridge_id, received_at, json FROM device_events WHERE (? IS NULL OR box_id = ?) AND id < ? ORDER BY id DESC LIMIT ?',
+      )
+      .all(opts.boxId ?? null, opts.boxId ?? null, opts.beforeId ?? Number.MAX_SAFE_INTEGER, n);
+    return rows.map((r) => ({ id: r.id, bridgeId: r.bridge_id, receivedAt: r.received_at, event: JSON.parse(r.json) as DeviceEvent }));
+  }
+
   listRecentDeviceEvents(limit = 100): StoredDeviceEvent[] {
     const n = Math.max(1, Math.min(limit, MAX_LIST_LIMIT));
     return this.stmts.recentEvents.all(n).map((r) => ({ id: r.id, bridgeId: r.bridge_id, receivedAt: r.received_at, event: JSON.parse(r.json) as DeviceEvent }));

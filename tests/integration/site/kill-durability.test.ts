@@ -7,6 +7,7 @@ import { SiteHarness } from '../../support/site-harness.ts';
 import { until } from '../../support/until.ts';
 
 interface JournalEvent {
+  id: number;
   boxId: string | null;
   kind: string;
   boxEventId: number | null;
@@ -47,9 +48,15 @@ describe('kill -9 in the middle of a burst of presses', () => {
     await until(async () => {
       journal.clear();
       for (const boxId of BOXES) {
-        const r = await site.api<JournalEvent[]>('GET', `/api/device-events?box=${boxId}&limit=5000`).catch(() => null);
-        if (!r || r.status !== 200) return false;
-        for (const e of r.body) {
+        const events: JournalEvent[] = [];
+        for (let before = ''; ; ) {
+          const r = await site.api<JournalEvent[]>('GET', `/api/device-events?box=${boxId}&limit=500${before}`).catch(() => null);
+          if (!r || r.status !== 200) return false;
+          events.push(...r.body);
+          if (r.body.length < 500) break;
+          before = `&before=${r.body.at(-1)!.id}`;
+        }
+        for (const e of events) {
           if ((e.kind === 'button-pressed' || e.kind === 'button-released') && e.boxEventId !== null) {
             const k = `${e.boxId}#${e.boxEventId}`;
             journal.set(k, (journal.get(k) ?? 0) + 1);
