@@ -66,6 +66,7 @@ export class MqttBoxPeer {
     });
     this.client = client;
     client.on('connect', () => {
+      (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       client.publish(this.topic('status'), encodePayload({ state: 'online' }), { qos: 1, retain: true });
       client.subscribe([this.topic('relay/set'), this.topic('ack')], { qos: 1 });
       this.heartbeat();

@@ -58,6 +58,9 @@ export class BrokerConnection {
       });
       this.client = client;
       client.on('connect', () => {
+        // Alarm traffic is small writes in quick succession (PUBACK then relay/set): without
+        // TCP_NODELAY, Nagle + delayed ACK hold the second write ~40 ms.
+        (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
         client
           .subscribeAsync(this.opts.filters, { qos: 1 })
           .then(() => {

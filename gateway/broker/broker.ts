@@ -93,6 +93,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const maxPacketBytes = opts.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
+    // Small alarm messages must not wait for Nagle (PUBACK followed at once by a PUBLISH).
+    socket.setNoDelay(true);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     aedes.handle(
