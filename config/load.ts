@@ -58,3 +58,16 @@ export function loadSiteConfig(file: string): SiteConfig {
   if (size > MAX_CONFIG_BYTES) throw new ConfigError(file, [`(file): larger than ${MAX_CONFIG_BYTES} bytes`]);
   return parseSiteConfig(readFileSync(file, 'utf8'), file);
 }
+
+/** For process entry points: a bad site file prints one line per problem and exits 1. */
+export function loadSiteConfigOrExit(file: string): SiteConfig {
+  try {
+    return loadSiteConfig(file);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) process.stderr.write(`${file}: ${p}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,5 +1,5 @@
 // Entry point of the firmware bridge process: `tsx firmware-bridge/main.ts --config SITE.yaml`.
-import { loadSiteConfig, ConfigError } from '../config/load.ts';
+import { loadSiteConfigOrExit } from '../config/load.ts';
 import { loadSecrets } from '../config/secrets.ts';
 import { configPathFromArgs } from '../common/process-args.ts';
 import { createRootLogger } from '../common/logger.ts';
@@ -8,16 +8,7 @@ import { startBridge } from './bridge-process.ts';
 
 const root = createRootLogger('firmware-bridge');
 const file = configPathFromArgs();
-let site;
-try {
-  site = loadSiteConfig(file);
-} catch (err) {
-  if (err instanceof ConfigError) {
-    for (const p of err.problems) process.stderr.write(`${file}: ${p}\n`);
-    process.exit(1);
-  }
-  throw err;
-}
+const site = loadSiteConfigOrExit(file);
 const bridge = await startBridge(site, loadSecrets(site.gateway.dataDir), root);
 const stopBeat = startHealthBeat(site.gateway.dataDir, 'bridge');
 

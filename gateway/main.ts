@@ -1,5 +1,5 @@
 // Entry point of the gateway process: `tsx gateway/main.ts --config SITE.yaml`.
-import { loadSiteConfig, ConfigError } from '../config/load.ts';
+import { loadSiteConfigOrExit } from '../config/load.ts';
 import { configPathFromArgs } from '../common/process-args.ts';
 import { createRootLogger } from '../common/logger.ts';
 import { startHealthBeat } from '../common/health-beat.ts';
@@ -7,16 +7,7 @@ import { startGateway } from './gateway-process.ts';
 
 const root = createRootLogger('gateway');
 const file = configPathFromArgs();
-let site;
-try {
-  site = loadSiteConfig(file);
-} catch (err) {
-  if (err instanceof ConfigError) {
-    for (const p of err.problems) process.stderr.write(`${file}: ${p}\n`);
-    process.exit(1);
-  }
-  throw err;
-}
+const site = loadSiteConfigOrExit(file);
 const gateway = await startGateway(site, root);
 const stopBeat = startHealthBeat(site.gateway.dataDir, 'gateway');
 if (gateway.initialAdminPassword) {

@@ -1,6 +1,6 @@
 // Entry point of the MQTT broker process: `tsx gateway/broker/main.ts --config SITE.yaml`.
 // Its own process, so neither a hung gateway nor a hung bridge stops MQTT alarm boxes.
-import { loadSiteConfig } from '../../config/load.ts';
+import { loadSiteConfigOrExit } from '../../config/load.ts';
 import { BRIDGE_MQTT_USERNAME, loadSecrets } from '../../config/secrets.ts';
 import { configPathFromArgs } from '../../common/process-args.ts';
 import { componentLogger, createRootLogger } from '../../common/logger.ts';
@@ -8,7 +8,7 @@ import { startHealthBeat } from '../../common/health-beat.ts';
 import { startBroker } from './broker.ts';
 
 const root = createRootLogger('broker');
-const site = loadSiteConfig(configPathFromArgs());
+const site = loadSiteConfigOrExit(configPathFromArgs());
 const secrets = loadSecrets(site.gateway.dataDir);
 const broker = await startBroker({
   host: site.broker.host,

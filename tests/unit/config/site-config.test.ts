@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseSiteConfig } from '../../../config/load.ts';
@@ -63,5 +65,22 @@ describe('site configuration', () => {
     expect(out).toContain('/nonexistent.yaml: (file): cannot be read');
     const ok = execFileSync(process.execPath, ['--import', 'tsx', 'config/cli.ts', 'check', 'config/demo-school.yaml'], { encoding: 'utf8' });
     expect(ok).toContain('ok (5 alarm boxes');
+  });
+
+  it('start-up refuses an invalid site file with one line per problem, before starting anything', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'badsite-'));
+    const file = join(dir, 'site.yaml');
+    writeFileSync(file, demo.replace('address: 2', 'address: 1'));
+    let code = 0;
+    let err = '';
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', 'gateway/site.ts', '--config', file], { encoding: 'utf8', stdio: 'pipe', timeout: 20000 });
+    } catch (e) {
+      code = (e as { status: number }).status;
+      err = (e as { stderr: string }).stderr;
+    }
+    expect(code).toBe(1);
+    expect(err.trim().split('\n')).toEqual([`${file}: alarmBoxes[1].transport.address: address 1 is already used on line "line-a"`]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
