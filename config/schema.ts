@@ -42,6 +42,38 @@ const MqttTransport = z.strictObject({
   kind: z.literal('mqtt'),
 });
 
+/** A camera that looks at an alarm box: for a PTZ dome, the preset that points at the box. */
+const BoxCamera = z.strictObject({
+  camera: id,
+  preset: z.string().min(1).max(64).optional(),
+});
+
+const Host = z.union([z.literal('localhost'), z.ipv4(), z.ipv6()]);
+
+export const Camera = z.strictObject({
+  id,
+  name: LocalText,
+  kind: z.enum(['ptz', 'fixed']),
+  location: Location.optional(),
+  /** The ONVIF device service. Credentials live in the secrets file under cameras.<id>. */
+  onvif: z.strictObject({
+    host: Host,
+    port: z.number().int().min(1).max(65535),
+    path: z.string().startsWith('/').max(256).default('/onvif/device_service'),
+  }),
+  /** After a PTZ dome turned to an alarm: stay, then scan. */
+  scan: z
+    .strictObject({
+      dwellMs: z.number().int().min(0).max(600000).default(10000),
+      /** Our own scan loop when the camera has no preset tour. */
+      presets: z.array(z.string().min(1).max(64)).max(32).default([]),
+      stepMs: z.number().int().min(500).max(600000).default(5000),
+      /** Use the camera's own preset tour where it reports one. */
+      useCameraTour: z.boolean().default(true),
+    })
+    .default({ dwellMs: 10000, presets: [], stepMs: 5000, useCameraTour: true }),
+});
+
 export const AlarmBox = z.strictObject({
   id,
   name: LocalText,
@@ -50,6 +82,8 @@ export const AlarmBox = z.strictObject({
   /** A silent alarm switches the strobe on but never the siren (duress, hostage situations). */
   silent: z.boolean().default(false),
   transport: z.discriminatedUnion('kind', [SerialTransport, ModbusTransport, MqttTransport]),
+  /** Cameras linked to this box: the box's own camera, the PTZ dome above it, Sharp Eyes cameras nearby. */
+  cameras: z.array(BoxCamera).max(16).default([]),
 });
 
 export const SerialLine = z.strictObject({
@@ -107,6 +141,16 @@ export const SiteConfig = z
     serialLines: z.array(SerialLine).max(32).default([]),
     modbusBuses: z.array(ModbusBus).max(32).default([]),
     alarmBoxes: z.array(AlarmBox).min(1).max(1000),
+    cameras: z.array(Camera).max(256).default([]),
+    /** WS-Discovery: find ONVIF cameras on the site network (probes stay on the given interface). */
+    discovery: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        /** Unicast probe targets (e.g. 127.0.0.1:3702 in tests); empty = multicast 239.255.255.250:3702. */
+        probeTargets: z.array(z.string().regex(/^[^:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/, 'must be host:port')).max(64).default([]),
+        timeoutMs: z.number().int().min(100).max(30000).default(3000),
+      })
+      .default({ enabled: false, probeTargets: [], timeoutMs: 3000 }),
   })
   .superRefine((site, ctx) => {
     const unique = (kind: string, ids: string[], path: (i: number) => (string | number)[]) => {
@@ -120,6 +164,8 @@ export const SiteConfig = z
     unique('serial line', site.serialLines.map((l) => l.id), (i) => ['serialLines', i, 'id']);
     unique('Modbus bus', site.modbusBuses.map((b) => b.id), (i) => ['modbusBuses', i, 'id']);
     unique('building', site.buildings.map((b) => b.id), (i) => ['buildings', i, 'id']);
+    unique('camera', site.cameras.map((c) => c.id), (i) => ['cameras', i, 'id']);
+    const cameras = new Map(site.cameras.map((c) => [c.id, c]));
     const moduleIds = site.modbusBuses.flatMap((b) => b.modules.map((m) => m.id));
     unique('Modbus module', moduleIds, () => ['modbusBuses']);
 
@@ -141,6 +187,11 @@ export const SiteConfig = z
       if (p.x > site.site.plan.width || p.y > site.site.plan.height) {
         ctx.addIssue({ code: 'custom', path: at('location', 'point'), message: 'point lies outside site.plan' });
       }
+      box.cameras.forEach((link, j) => {
+        const cam = cameras.get(link.camera);
+        if (!cam) ctx.addIssue({ code: 'custom', path: at('cameras', j, 'camera'), message: `no camera "${link.camera}" in cameras` });
+        else if (link.preset && cam.kind !== 'ptz') ctx.addIssue({ code: 'custom', path: at('cameras', j, 'preset'), message: `camera "${cam.id}" is fixed: it has no presets` });
+      });
       const t = box.transport;
       if (t.kind === 'serial') {
         if (!lines.has(t.line)) ctx.addIssue({ code: 'custom', path: at('transport', 'line'), message: `no serial line "${t.line}" in serialLines` });
@@ -173,5 +224,6 @@ export type AlarmBoxConfig = z.infer<typeof AlarmBox>;
 export type SerialLineConfig = z.infer<typeof SerialLine>;
 export type ModbusBusConfig = z.infer<typeof ModbusBus>;
 export type ModbusModuleConfig = z.infer<typeof ModbusModule>;
+export type CameraConfig = z.infer<typeof Camera>;
 export type PriorityColour = z.infer<typeof Priority>;
 export type LocalTextValue = z.infer<typeof LocalText>;

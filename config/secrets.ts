@@ -6,11 +6,15 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { SiteConfig } from './schema.ts';
 
+const CameraCredentials = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(128) });
+
 const SecretsSchema = z.strictObject({
   mqtt: z.strictObject({
     bridge: z.string().min(16),
     boxes: z.record(z.string(), z.string().min(16)),
   }),
+  /** Each camera's ONVIF/RTSP account, as set on the camera by the installer. */
+  cameras: z.record(z.string(), CameraCredentials).default({}),
 });
 export type Secrets = z.infer<typeof SecretsSchema>;
 
@@ -28,7 +32,7 @@ function newSecret(): string {
 export function ensureSecrets(dataDir: string, site: SiteConfig): Secrets {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = secretsFile(dataDir);
-  const current: Secrets = existsSync(file) ? loadSecrets(dataDir) : { mqtt: { bridge: newSecret(), boxes: {} } };
+  const current: Secrets = existsSync(file) ? loadSecrets(dataDir) : { mqtt: { bridge: newSecret(), boxes: {} }, cameras: {} };
   let changed = !existsSync(file);
   for (const box of site.alarmBoxes) {
     if (box.transport.kind === 'mqtt' && !current.mqtt.boxes[box.id]) {
