@@ -28,6 +28,14 @@ export const DeviceEventKind = z.enum([
   'transport-up',
   /** Ops test mode exercised a box. */
   'test',
+  // Camera events, recorded by the gateway itself (boxId holds the camera id, source 'onvif').
+  'camera-online',
+  'camera-offline',
+  'camera-auth-failed',
+  'camera-motion',
+  'camera-motion-end',
+  'camera-tamper',
+  'camera-tamper-end',
 ]);
 export type DeviceEventKind = z.infer<typeof DeviceEventKind>;
 

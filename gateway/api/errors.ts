@@ -30,6 +30,13 @@ export const API_ERRORS = {
   BRIDGE_FAILED: { status: 502, message: 'the firmware bridge could not carry out the command' },
   BRIDGE_UNAVAILABLE: { status: 503, message: 'the firmware bridge is not connected' },
   BRIDGE_TIMEOUT: { status: 504, message: 'the firmware bridge did not answer in time' },
+  CAMERA_NOT_FOUND: { status: 404, message: 'no such camera' },
+  ATTACHMENT_NOT_FOUND: { status: 404, message: 'no such attachment' },
+  PTZ_UNSUPPORTED: { status: 409, message: 'this camera cannot pan, tilt or zoom' },
+  CAMERA_OFFLINE: { status: 503, message: 'the camera is not reachable' },
+  CAMERA_AUTH_FAILED: { status: 502, message: 'the camera refused our credentials' },
+  CAMERA_TIMEOUT: { status: 504, message: 'the camera did not answer in time' },
+  CAMERA_FAULT: { status: 502, message: 'the camera refused the request' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -14,6 +14,8 @@ import { sessionRoutes } from './routes/session.ts';
 import { siteRoutes } from './routes/site.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { deviceEventRoutes } from './routes/device-events.ts';
+import { cameraRoutes } from './routes/cameras.ts';
+import type { CameraControl } from '../linkage/camera-control.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { userRoutes } from './routes/users.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -28,6 +30,9 @@ export interface ApiServerOptions {
   port: number;
   allowedOrigins: string[];
   dashboardDir: string | null;
+  /** Manual PTZ and snapshots; null on a site without cameras. */
+  cameraControl?: CameraControl | null;
+  dataDir?: string;
   logger: Logger;
   /** Feed keepalive; tests shorten it. */
   pingIntervalMs?: number;
@@ -67,6 +72,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     await fastify.register(incidentRoutes(opts.app));
     await fastify.register(deviceRoutes(opts.app));
     await fastify.register(deviceEventRoutes(opts.app));
+    await fastify.register(cameraRoutes(opts.app, opts.cameraControl ?? null, opts.dataDir ?? '.'));
     await fastify.register(userRoutes(opts.auth));
     await fastify.register(healthRoutes(opts.app));
     await fastify.register(feedRoute(hub, opts.allowedOrigins));

@@ -10,7 +10,12 @@ import type { Journal } from '../journal/journal.ts';
 import { foldDeviceEvent, initialDeviceView, initialDeviceViews, viewFromBoxState, type DeviceView } from '../domain/device-state.ts';
 import type { CancelReason, Incident, IncidentAction } from '../domain/incident.ts';
 import { can, type Permission, type Role } from '../domain/roles.ts';
-import type { LiveFeedMessage, Snapshot } from './feed-messages.ts';
+import type { CameraView, LiveFeedMessage, Snapshot } from './feed-messages.ts';
+import type { DeviceEventKind } from '../../firmware-bridge/link/messages.ts';
+import type { IncidentAttachment } from '../journal/journal.ts';
+
+/** Camera events are journalled as device events of this pseudo-bridge, with their own sequence. */
+export const CAMERA_SOURCE = 'cameras';
 
 export interface BridgeCommander {
   readonly connected: boolean;
@@ -53,6 +58,8 @@ export class GatewayApp extends EventEmitter<GatewayAppEvents> {
   private readonly now: () => Date;
   private readonly devices: Map<string, DeviceView>;
   private bridgeConnected = false;
+  private readonly cameras = new Map<string, CameraView>();
+  private cameraSeq: number | null = null;
   private readonly startedAt: string;
 
   constructor(opts: GatewayAppOptions) {
@@ -74,7 +81,7 @@ export class GatewayApp extends EventEmitter<GatewayAppEvents> {
     const result = this.journal.ingest(bridgeId, event);
     if (result.duplicate) return false;
     this.send({ type: 'device-event', event });
-    if (event.boxId !== null) {
+    if (event.boxId !== null && !event.kind.startsWith('camera-')) {
       const device = foldDeviceEvent(this.devices.get(event.boxId) ?? initialDeviceView(event.boxId), event);
       this.devices.set(event.boxId, device);
       this.send({ type: 'device', device });
@@ -95,6 +102,42 @@ export class GatewayApp extends EventEmitter<GatewayAppEvents> {
     const device = viewFromBoxState(state);
     this.devices.set(state.boxId, device);
     this.send({ type: 'device', device });
+  }
+
+  /** A camera's health or linkage state changed. */
+  updateCamera(view: CameraView): void {
+    this.cameras.set(view.cameraId, view);
+    this.send({ type: 'camera', camera: view });
+  }
+
+  listCameras(): CameraView[] {
+    return [...this.cameras.values()];
+  }
+
+  /** Motion, tamper, health of a camera: journalled like a box's events, then told. */
+  recordCameraEvent(cameraId: string, kind: DeviceEventKind, detail: Record<string, unknown> = {}): boolean {
+    this.cameraSeq = (this.cameraSeq ?? this.journal.lastSeq(CAMERA_SOURCE)) + 1;
+    return this.ingestDeviceEvent(CAMERA_SOURCE, {
+      seq: this.cameraSeq,
+      at: this.now().toISOString(),
+      kind,
+      boxId: cameraId,
+      source: 'onvif',
+      boxEventId: null,
+      detail: { cameraId, ...detail },
+    });
+  }
+
+  /** A snapshot taken for an incident: on disk already; recorded, then told. */
+  attach(attachment: Omit<IncidentAttachment, 'id'>): IncidentAttachment {
+    const saved = this.journal.addAttachment(attachment);
+    const { file: _file, ...shown } = saved;
+    this.send({ type: 'attachment', attachment: shown });
+    return saved;
+  }
+
+  listAttachments(incidentId: string): IncidentAttachment[] {
+    return this.journal.listAttachments(incidentId);
   }
 
   setBridgeConnected(connected: boolean): void {
@@ -195,6 +238,7 @@ export class GatewayApp extends EventEmitter<GatewayAppEvents> {
       incidents: [...open, ...closed],
       devices: this.listDevices(),
       bridge: { connected: this.bridgeConnected },
+      cameras: this.listCameras(),
     };
   }
 

@@ -19,7 +19,10 @@ function incidentKindOf(event: DeviceEvent): IncidentKind | null {
     case 'button-pressed':
       return 'panic';
     case 'tamper-open':
+    case 'camera-tamper':
       return 'tamper';
+    case 'camera-offline':
+    case 'camera-auth-failed':
     case 'offline':
     case 'fault':
     case 'output-failed':
@@ -55,5 +58,7 @@ export function decideIncidentChanges(event: DeviceEvent, site: SiteConfig, open
   }
   const step: IncidentStep = { action: 'opened', at: event.at, by: SYSTEM_ACTOR };
   if (note !== undefined) step.note = note;
-  return [{ type: 'open', boxId, kind, priority: priorityFor(kind, box?.priority ?? UNKNOWN_BOX_PRIORITY), openedAt: event.at, step }];
+  // A camera is not a box: its tamper is orange, its faults yellow.
+  const devicePriority = box?.priority ?? (site.cameras.some((c) => c.id === boxId) ? 'orange' : UNKNOWN_BOX_PRIORITY);
+  return [{ type: 'open', boxId, kind, priority: priorityFor(kind, devicePriority), openedAt: event.at, step }];
 }

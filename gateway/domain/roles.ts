@@ -14,7 +14,9 @@ export type Permission =
   | 'devices.view'
   | 'boxes.reset'
   | 'boxes.test'
-  | 'users.manage';
+  | 'users.manage'
+  | 'cameras.view'
+  | 'cameras.control';
 
 const ALL_INCIDENT: Permission[] = [
   'incidents.view',
@@ -27,10 +29,10 @@ const ALL_INCIDENT: Permission[] = [
 ];
 
 const TABLE: Record<Role, ReadonlySet<Permission>> = {
-  admin: new Set([...ALL_INCIDENT, 'devices.view', 'boxes.reset', 'boxes.test', 'users.manage']),
-  operator: new Set([...ALL_INCIDENT, 'devices.view', 'boxes.reset', 'boxes.test']),
-  security: new Set(['incidents.view', 'incidents.acknowledge', 'incidents.cancel', 'devices.view', 'boxes.reset']),
-  patrol: new Set(['incidents.view', 'incidents.on-scene', 'incidents.resolve', 'devices.view']),
+  admin: new Set([...ALL_INCIDENT, 'devices.view', 'boxes.reset', 'boxes.test', 'users.manage', 'cameras.view', 'cameras.control']),
+  operator: new Set([...ALL_INCIDENT, 'devices.view', 'boxes.reset', 'boxes.test', 'cameras.view', 'cameras.control']),
+  security: new Set(['incidents.view', 'incidents.acknowledge', 'incidents.cancel', 'devices.view', 'boxes.reset', 'cameras.view']),
+  patrol: new Set(['incidents.view', 'incidents.on-scene', 'incidents.resolve', 'devices.view', 'cameras.view']),
 };
 
 export function isRole(value: string): value is Role {

@@ -24,6 +24,17 @@ export interface StoredDeviceEvent {
   event: DeviceEvent;
 }
 
+export interface IncidentAttachment {
+  id: number;
+  incidentId: string;
+  cameraId: string;
+  kind: 'snapshot';
+  /** Path relative to the data directory. */
+  file: string;
+  bytes: number;
+  at: string;
+}
+
 export interface JournalOptions {
   file: string;
   site: SiteConfig;
@@ -158,6 +169,22 @@ export class Journal {
 
   getIncident(id: string): Incident | null {
     return this.incidents.get(id);
+  }
+
+  addAttachment(a: Omit<IncidentAttachment, 'id'>): IncidentAttachment {
+    const r = this.db
+      .prepare('INSERT INTO incident_attachments (incident_id, camera_id, kind, file, bytes, at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(a.incidentId, a.cameraId, a.kind, a.file, a.bytes, a.at);
+    return { ...a, id: Number(r.lastInsertRowid) };
+  }
+
+  listAttachments(incidentId: string): IncidentAttachment[] {
+    return this.db
+      .prepare<[string], { id: number; incident_id: string; camera_id: string; kind: 'snapshot'; file: string; bytes: number; at: string }>(
+        'SELECT * FROM incident_attachments WHERE incident_id = ? ORDER BY id',
+      )
+      .all(incidentId)
+      .map((r) => ({ id: r.id, incidentId: r.incident_id, cameraId: r.camera_id, kind: r.kind, file: r.file, bytes: r.bytes, at: r.at }));
   }
 
   /** Device events newest first, optionally of one box and before a journal id (for paging back). */

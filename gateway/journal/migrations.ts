@@ -64,6 +64,19 @@ const STEPS: string[] = [
     value TEXT NOT NULL
   );
   `,
+  `
+  -- Evidence linked to an incident: a snapshot from each linked camera at the moment of the alarm.
+  CREATE TABLE incident_attachments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id TEXT NOT NULL REFERENCES incidents (id),
+    camera_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    file TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX incident_attachments_incident ON incident_attachments (incident_id, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

@@ -13,6 +13,8 @@ const EXPECTED: Record<Permission, Role[]> = {
   'boxes.reset': ['admin', 'operator', 'security'],
   'boxes.test': ['admin', 'operator'],
   'users.manage': ['admin'],
+  'cameras.view': ['admin', 'operator', 'security', 'patrol'],
+  'cameras.control': ['admin', 'operator'],
 };
 
 describe('roles', () => {
