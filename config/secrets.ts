@@ -29,7 +29,7 @@ function newSecret(): string {
 }
 
 /** Loads the secrets, adding any the site file now needs (a new MQTT box gets its own password). */
-export function ensureSecrets(dataDir: string, site: SiteConfig): Secrets {
+export function ensureSecrets(dataDir: string, site: SiteConfig, opts: { generateCameraCredentials?: boolean } = {}): Secrets {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = secretsFile(dataDir);
   const current: Secrets = existsSync(file) ? loadSecrets(dataDir) : { mqtt: { bridge: newSecret(), boxes: {} }, cameras: {} };
@@ -38,6 +38,15 @@ export function ensureSecrets(dataDir: string, site: SiteConfig): Secrets {
     if (box.transport.kind === 'mqtt' && !current.mqtt.boxes[box.id]) {
       current.mqtt.boxes[box.id] = newSecret();
       changed = true;
+    }
+  }
+  // Real cameras come with the accounts the installer set on them; only simulated ones get made here.
+  if (opts.generateCameraCredentials) {
+    for (const cam of site.cameras) {
+      if (!current.cameras[cam.id]) {
+        current.cameras[cam.id] = { username: 'gateway', password: newSecret() };
+        changed = true;
+      }
     }
   }
   if (changed) {
