@@ -10,6 +10,8 @@ import { AuthService } from './auth/auth-service.ts';
 import { GatewayApp } from './app/gateway-app.ts';
 import { BridgeLinkClient } from './bridge-link/link-client.ts';
 import { startApiServer, type ApiServer } from './api/server.ts';
+import { startCameras } from './linkage/camera-wiring.ts';
+import { loadSecrets } from '../config/secrets.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -44,6 +46,7 @@ export async function startGateway(site: SiteConfig, root: Logger): Promise<Runn
   );
   app = new GatewayApp({ site, journal, commander: link, logger: componentLogger(root, 'app') });
   link.start();
+  const cameras = site.cameras.length > 0 ? startCameras(site, loadSecrets(dataDir), app, root) : null;
 
   const dashboardDir = join(ROOT, 'dashboard', 'dist');
   const api = await startApiServer({
@@ -54,6 +57,8 @@ export async function startGateway(site: SiteConfig, root: Logger): Promise<Runn
     allowedOrigins: site.gateway.allowedOrigins,
     dashboardDir: existsSync(join(dashboardDir, 'index.html')) ? dashboardDir : null,
     logger: root,
+    cameraControl: cameras?.control ?? null,
+    dataDir,
   });
   return {
     app,
@@ -61,6 +66,7 @@ export async function startGateway(site: SiteConfig, root: Logger): Promise<Runn
     initialAdminPassword,
     async stop() {
       link.stop();
+      await cameras?.stop();
       await api.close();
       journal.close();
     },

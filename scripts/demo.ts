@@ -15,7 +15,7 @@ import { startControlServer } from '../simulators/control-server.ts';
 const configFile = resolve(process.argv[2] ?? 'config/demo-school.yaml');
 const root = createRootLogger('demo', process.env.LOG_LEVEL ?? 'warn');
 const site = loadSiteConfig(configFile);
-const secrets = ensureSecrets(site.gateway.dataDir, site);
+const secrets = ensureSecrets(site.gateway.dataDir, site, { generateCameraCredentials: true });
 const runDir = resolve('run');
 mkdirSync(join(runDir, 'logs'), { recursive: true });
 
@@ -29,6 +29,7 @@ if (!firstStart) {
 
 const sims = new SiteSimulators(site, secrets);
 await sims.startWired();
+await sims.startCameras();
 const supervisor = new SiteSupervisor({
   configFile,
   logDir: join(runDir, 'logs'),

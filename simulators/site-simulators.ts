@@ -7,6 +7,10 @@ import { SimulatedSerialLine } from './serial-box-line.ts';
 import { SimulatedIoModule } from './modbus-io-module.ts';
 import { SimulatedMqttBoxes } from './mqtt-box.ts';
 import type { SimulatedBoxes } from './simulated-boxes.ts';
+import { SimulatedCamera } from './camera/simulated-camera.ts';
+import { DiscoveryResponder } from './camera/discovery-responder.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export interface SiteSimulatorOptions {
   /** Heartbeat interval of simulated serial boxes; defaults to the line's configured interval. */
@@ -19,6 +23,8 @@ export class SiteSimulators {
   private readonly byBox = new Map<string, SimulatedBoxes>();
   readonly ptys: PtyPair[] = [];
   private mqtt: SimulatedMqttBoxes | null = null;
+  readonly cameras = new Map<string, SimulatedCamera>();
+  private discovery: DiscoveryResponder | null = null;
 
   constructor(
     private readonly site: SiteConfig,
@@ -58,6 +64,36 @@ export class SiteSimulators {
     }
   }
 
+  /** Simulated ONVIF cameras for every camera of the site file on loopback, and their discovery responder. */
+  async startCameras(): Promise<void> {
+    for (const cam of this.site.cameras) {
+      if (!LOOPBACK.has(cam.onvif.host)) continue;
+      const creds = this.secrets.cameras[cam.id];
+      if (!creds) throw new Error(`no credentials for simulated camera "${cam.id}" in the secrets file`);
+      const sim = new SimulatedCamera({
+        id: cam.id,
+        name: cam.name.en,
+        model: cam.kind === 'fixed' ? 'fixed' : cam.scan.useCameraTour ? 'ptz-tour' : 'ptz',
+        username: creds.username,
+        password: creds.password,
+        httpPort: cam.onvif.port,
+      });
+      this.cameras.set(cam.id, sim);
+    }
+    await Promise.all([...this.cameras.values()].map((c) => c.start()));
+    const target = this.site.discovery.enabled ? this.site.discovery.probeTargets[0] : undefined;
+    if (target && target.startsWith('127.0.0.1:')) {
+      this.discovery = new DiscoveryResponder({ cameras: [...this.cameras.values()], port: Number(target.split(':')[1]) });
+      await this.discovery.start();
+    }
+  }
+
+  camera(cameraId: string): SimulatedCamera {
+    const c = this.cameras.get(cameraId);
+    if (!c) throw new Error(`no simulated camera "${cameraId}"`);
+    return c;
+  }
+
   private add(name: string, sim: SimulatedBoxes): void {
     this.families.push({ name, sim });
     for (const id of sim.boxIds) this.byBox.set(id, sim);
@@ -90,6 +126,8 @@ export class SiteSimulators {
   }
 
   async stop(): Promise<void> {
+    await this.discovery?.stop();
+    await Promise.all([...this.cameras.values()].map((c) => c.stop().catch(() => undefined)));
     await Promise.all(this.families.map((f) => f.sim.stop().catch(() => undefined)));
     await Promise.all(this.ptys.map((p) => p.stop()));
   }

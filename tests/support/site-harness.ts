@@ -11,7 +11,7 @@ import type { SiteConfig } from '../../config/schema.ts';
 import { ensureSecrets, type Secrets } from '../../config/secrets.ts';
 import { SiteSupervisor } from '../../gateway/site-supervisor.ts';
 import { SiteSimulators } from '../../simulators/site-simulators.ts';
-import { freePort } from './free-port.ts';
+import { freePort, freeUdpPort } from './free-port.ts';
 import { until } from './until.ts';
 import { FeedClient } from './feed-client.ts';
 
@@ -55,14 +55,17 @@ export class SiteHarness {
       line.heartbeatIntervalMs = hb;
     }
     for (const bus of doc.modbusBuses) bus.path = join(this.dir, 'tty', bus.id);
+    for (const cam of doc.cameras ?? []) cam.onvif.port = await freePort();
+    if (doc.discovery) doc.discovery.probeTargets = [`127.0.0.1:${await freeUdpPort()}`];
     this.opts.edit?.(doc);
     writeFileSync(this.configFile, JSON.stringify(doc));
     this.site = parseSiteConfig(readFileSync(this.configFile, 'utf8'), this.configFile);
-    this.secrets = ensureSecrets(this.site.gateway.dataDir, this.site);
+    this.secrets = ensureSecrets(this.site.gateway.dataDir, this.site, { generateCameraCredentials: true });
     this.baseUrl = `http://127.0.0.1:${httpPort}`;
 
     this.sims = new SiteSimulators(this.site, this.secrets);
     await this.sims.startWired();
+    await this.sims.startCameras();
     mkdirSync(join(this.dir, 'logs'), { recursive: true });
     this.supervisor = new SiteSupervisor({
       configFile: this.configFile,
