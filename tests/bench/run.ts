@@ -2,6 +2,7 @@
 // in the same run, and ends with one JSON line of its figures.
 const benches: Record<string, () => Promise<unknown>> = {
   alarm: () => import('./alarm.ts').then((m) => m.run()),
+  ptz: () => import('./ptz.ts').then((m) => m.run()),
 };
 
 const name = process.argv[2];

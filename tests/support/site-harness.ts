@@ -56,8 +56,10 @@ export class SiteHarness {
     }
     for (const bus of doc.modbusBuses) bus.path = join(this.dir, 'tty', bus.id);
     for (const cam of doc.cameras ?? []) cam.onvif.port = await freePort();
+    // (cameras added by edit() get ports below)
     if (doc.discovery) doc.discovery.probeTargets = [`127.0.0.1:${await freeUdpPort()}`];
     this.opts.edit?.(doc);
+    for (const cam of doc.cameras ?? []) if (!cam.onvif.port) cam.onvif.port = await freePort();
     writeFileSync(this.configFile, JSON.stringify(doc));
     this.site = parseSiteConfig(readFileSync(this.configFile, 'utf8'), this.configFile);
     this.secrets = ensureSecrets(this.site.gateway.dataDir, this.site, { generateCameraCredentials: true });
