@@ -9,6 +9,13 @@ import { SimulatedMqttBoxes } from './mqtt-box.ts';
 import type { SimulatedBoxes } from './simulated-boxes.ts';
 import { SimulatedCamera } from './camera/simulated-camera.ts';
 import { DiscoveryResponder } from './camera/discovery-responder.ts';
+import { CameraMedia, type MediaProfile } from './camera/camera-media.ts';
+
+/** Modest sizes: a simulated site's encoders share two cores with everything else. Keyframe every 1 s. */
+const SIM_PROFILES: Array<MediaProfile & { name: string }> = [
+  { token: 'main', name: 'MainStream', width: 960, height: 540, fps: 15, keyframeIntervalS: 1 },
+  { token: 'sub', name: 'SubStream', width: 640, height: 360, fps: 15, keyframeIntervalS: 1 },
+];
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -16,6 +23,8 @@ export interface SiteSimulatorOptions {
   /** Heartbeat interval of simulated serial boxes; defaults to the line's configured interval. */
   serialHeartbeatMs?: number;
   mqttHeartbeatMs?: number;
+  /** Live RTSP and real JPEG snapshots from ffmpeg (default); false for ONVIF only. */
+  cameraMedia?: boolean;
 }
 
 export class SiteSimulators {
@@ -24,6 +33,7 @@ export class SiteSimulators {
   readonly ptys: PtyPair[] = [];
   private mqtt: SimulatedMqttBoxes | null = null;
   readonly cameras = new Map<string, SimulatedCamera>();
+  readonly media = new Map<string, CameraMedia>();
   private discovery: DiscoveryResponder | null = null;
 
   constructor(
@@ -70,6 +80,8 @@ export class SiteSimulators {
       if (!LOOPBACK.has(cam.onvif.host)) continue;
       const creds = this.secrets.cameras[cam.id];
       if (!creds) throw new Error(`no credentials for simulated camera "${cam.id}" in the secrets file`);
+      const media = this.opts.cameraMedia === false ? null : new CameraMedia({ cameraName: cam.id, username: creds.username, password: creds.password, rtspPort: 0, profiles: SIM_PROFILES });
+      if (media) this.media.set(cam.id, media);
       const sim = new SimulatedCamera({
         id: cam.id,
         name: cam.name.en,
@@ -77,9 +89,12 @@ export class SiteSimulators {
         username: creds.username,
         password: creds.password,
         httpPort: cam.onvif.port,
+        media,
+        profiles: SIM_PROFILES.map((p) => ({ token: p.token, name: p.name, width: p.width, height: p.height, encoding: 'H264' as const })),
       });
       this.cameras.set(cam.id, sim);
     }
+    await Promise.all([...this.media.values()].map((m) => m.start()));
     await Promise.all([...this.cameras.values()].map((c) => c.start()));
     const target = this.site.discovery.enabled ? this.site.discovery.probeTargets[0] : undefined;
     if (target && target.startsWith('127.0.0.1:')) {
@@ -128,6 +143,7 @@ export class SiteSimulators {
   async stop(): Promise<void> {
     await this.discovery?.stop();
     await Promise.all([...this.cameras.values()].map((c) => c.stop().catch(() => undefined)));
+    await Promise.all([...this.media.values()].map((m) => m.stop().catch(() => undefined)));
     await Promise.all(this.families.map((f) => f.sim.stop().catch(() => undefined)));
     await Promise.all(this.ptys.map((p) => p.stop()));
   }

@@ -35,6 +35,8 @@ export async function run(): Promise<void> {
   const presses = Number(process.argv[3] ?? 500);
   const site = new SiteHarness({
     heartbeatMs: 2000,
+    // Real cameras make snapshots in their own hardware; the simulator's ffmpeg would load our CPU.
+    cameraMedia: false,
     edit: (doc) => {
       for (const c of doc.cameras) if (c.scan) c.scan.dwellMs = 600000;
       for (let i = 1; i <= EXTRA_CAMERAS; i++) {

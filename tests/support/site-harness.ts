@@ -11,7 +11,7 @@ import type { SiteConfig } from '../../config/schema.ts';
 import { ensureSecrets, type Secrets } from '../../config/secrets.ts';
 import { SiteSupervisor } from '../../gateway/site-supervisor.ts';
 import { SiteSimulators } from '../../simulators/site-simulators.ts';
-import { freePort, freeUdpPort } from './free-port.ts';
+import { freePorts, freeUdpPort } from './free-port.ts';
 import { until } from './until.ts';
 import { FeedClient } from './feed-client.ts';
 
@@ -19,6 +19,8 @@ const ADMIN_BANNER = /administrator "admin" password: (\S+)/;
 
 export interface SiteHarnessOptions {
   heartbeatMs?: number;
+  /** Simulated cameras with live ffmpeg media (default true). */
+  cameraMedia?: boolean;
   /** Edit the parsed YAML before it is written (add boxes, change timings). */
   edit?: (doc: Record<string, any>) => void;
 }
@@ -43,7 +45,11 @@ export class SiteHarness {
 
   async start(): Promise<void> {
     const doc = parseDocument(readFileSync(resolve('config/demo-school.yaml'), 'utf8')).toJS() as Record<string, any>;
-    const [httpPort, mqttPort] = [await freePort(), await freePort()];
+    this.opts.edit?.(doc);
+    const cams: Array<{ onvif: { port: number } }> = doc.cameras ?? [];
+    // Every TCP port in one batch, so none is handed out twice.
+    const [httpPort, mqttPort, ...camPorts] = await freePorts(2 + cams.length);
+    cams.forEach((cam, i) => (cam.onvif.port = camPorts[i]!));
     doc.gateway.port = httpPort;
     doc.gateway.dataDir = join(this.dir, 'data');
     doc.gateway.allowedOrigins = [`http://127.0.0.1:${httpPort}`];
@@ -55,17 +61,13 @@ export class SiteHarness {
       line.heartbeatIntervalMs = hb;
     }
     for (const bus of doc.modbusBuses) bus.path = join(this.dir, 'tty', bus.id);
-    for (const cam of doc.cameras ?? []) cam.onvif.port = await freePort();
-    // (cameras added by edit() get ports below)
     if (doc.discovery) doc.discovery.probeTargets = [`127.0.0.1:${await freeUdpPort()}`];
-    this.opts.edit?.(doc);
-    for (const cam of doc.cameras ?? []) if (!cam.onvif.port) cam.onvif.port = await freePort();
     writeFileSync(this.configFile, JSON.stringify(doc));
     this.site = parseSiteConfig(readFileSync(this.configFile, 'utf8'), this.configFile);
     this.secrets = ensureSecrets(this.site.gateway.dataDir, this.site, { generateCameraCredentials: true });
     this.baseUrl = `http://127.0.0.1:${httpPort}`;
 
-    this.sims = new SiteSimulators(this.site, this.secrets);
+    this.sims = new SiteSimulators(this.site, this.secrets, { cameraMedia: this.opts.cameraMedia ?? true });
     await this.sims.startWired();
     await this.sims.startCameras();
     mkdirSync(join(this.dir, 'logs'), { recursive: true });

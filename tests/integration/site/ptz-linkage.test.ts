@@ -1,7 +1,11 @@
 // Cameras on a whole site: simulated ONVIF cameras, the real gateway. A press turns the dome above
 // the box at once, then it scans; competing alarms follow the documented rule; an operator's hand
 // wins over linkage; closing sends the dome home; snapshots are attached; health is on the feed.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OnvifCamera } from '../../../gateway/cameras/onvif-camera.ts';
 import { SiteHarness } from '../../support/site-harness.ts';
 import { until } from '../../support/until.ts';
 
@@ -126,6 +130,26 @@ describe('PTZ domes and cameras on alarm', () => {
     await until(async () => (await state()) === 'offline', 15000, 'offline');
     cam.setOffline(false);
     await until(async () => (await state()) === 'online', 30000, 'online again');
+  });
+
+  it('the stream a camera reports over ONVIF is live H.264 that ffprobe reads, behind the camera password', async () => {
+    const creds = site.secrets.cameras['cam-box-gate']!;
+    const cam = new OnvifCamera({ config: site.site.cameras.find((c) => c.id === 'cam-box-gate')!, credentials: creds, logger: pino({ level: 'silent' }) });
+    cam.start();
+    try {
+      await until(() => cam.health().state === 'online', 10000, 'adapter online');
+      const uri = new URL(await cam.streamUri('sub'));
+      uri.username = creds.username;
+      uri.password = creds.password;
+      // Async: the simulated camera serves RTSP from this very process.
+      const ffprobe = promisify(execFile);
+      const { stdout } = await ffprobe('ffprobe', ['-v', 'error', '-rtsp_transport', 'tcp', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', uri.toString()], { timeout: 20000 });
+      expect(JSON.parse(stdout).streams[0]).toMatchObject({ codec_name: 'h264', width: 640, height: 360 });
+      uri.password = 'wrong-password';
+      await expect(ffprobe('ffprobe', ['-v', 'error', '-rtsp_transport', 'tcp', uri.toString()], { timeout: 20000 })).rejects.toThrow();
+    } finally {
+      await cam.close();
+    }
   });
 
   it('camera tamper raises an alarm', async () => {
