@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Installs whatever is missing on a Debian machine (or image) with Node 20+ and npm:
 # system packages with apt-get, npm packages with npm ci, then builds the dashboard.
-#   scripts/install.sh            what the gateway needs to run (socat for the demo's ptys)
+#   scripts/install.sh            what the gateway and the demo need (socat for the simulated
+#                                 serial lines, ffmpeg and a font for the simulated cameras)
 #   scripts/install.sh --test     also what the tests need (Chromium for browser tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want=(socat)
+want=(socat ffmpeg fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then want+=(chromium fonts-wqy-microhei); fi
 missing=()
 for pkg in "${want[@]}"; do
   case "$pkg" in
     chromium) [[ -x /usr/bin/chromium ]] || missing+=(chromium) ;;
     fonts-wqy-microhei) [[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]] || missing+=(fonts-wqy-microhei) ;;
+    fonts-dejavu-core) [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf ]] || missing+=(fonts-dejavu-core) ;;
     *) command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg") ;;
   esac
 done
