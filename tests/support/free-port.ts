@@ -14,28 +14,43 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A UDP port on loopback that was free a moment ago. */
-export function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** A UDP port on loopback that was free a moment ago, below the ephemeral range. */
+export async function freeUdpPort(): Promise<number> {
+  for (let tries = 0; tries < 1000; tries++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
     const sock = createSocket('udp4');
-    sock.once('error', reject);
-    sock.bind(0, '127.0.0.1', () => {
-      const port = sock.address().port;
-      sock.close(() => resolve(port));
+    const ok = await new Promise<boolean>((resolve) => {
+      sock.once('error', () => resolve(false));
+      sock.bind(port, '127.0.0.1', () => resolve(true));
     });
-  });
+    await new Promise<void>((r) => sock.close(() => r()));
+    if (ok) return port;
+  }
+  throw new Error('no free UDP port');
 }
 
-/** n distinct loopback TCP ports: all held open until all are chosen, so none repeats. */
+/**
+ * n distinct loopback TCP ports, chosen below the kernel's ephemeral range (32768+), so no
+ * outgoing connection of a parallel test can take one between our check and its use. Each is
+ * held open until all are chosen, so none repeats.
+ */
 export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<import('node:net').Server>((resolve, reject) => {
-      const srv = createServer();
-      srv.once('error', reject);
-      srv.listen(0, '127.0.0.1', () => resolve(srv));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  const held: import('node:net').Server[] = [];
+  const ports: number[] = [];
+  for (let tries = 0; ports.length < n && tries < 1000; tries++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (ports.includes(port)) continue;
+    const srv = createServer();
+    const ok = await new Promise<boolean>((resolve) => {
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) {
+      held.push(srv);
+      ports.push(port);
+    }
+  }
+  await Promise.all(held.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  if (ports.length < n) throw new Error(`could not find ${n} free ports`);
   return ports;
 }
