@@ -15,7 +15,11 @@ export function publicSite(site: SiteConfig) {
       priority: b.priority,
       silent: b.silent,
       transport: b.transport.kind,
+      /** Linked cameras: the box's own, the dome above it (with its preset), Sharp Eyes nearby. */
+      cameras: b.cameras.map((c) => ({ camera: c.camera, ...(c.preset ? { preset: c.preset } : {}) })),
     })),
+    /** Cameras without their addresses or credentials. */
+    cameras: site.cameras.map((c) => ({ id: c.id, name: c.name, kind: c.kind, ...(c.location ? { location: c.location } : {}) })),
   };
 }
 
