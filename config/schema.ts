@@ -149,8 +149,10 @@ export const SiteConfig = z
         /** Unicast probe targets (e.g. 127.0.0.1:3702 in tests); empty = multicast 239.255.255.250:3702. */
         probeTargets: z.array(z.string().regex(/^[^:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/, 'must be host:port')).max(64).default([]),
         timeoutMs: z.number().int().min(100).max(30000).default(3000),
+        /** Probe again this often: cameras installed later are found without a restart. */
+        intervalMs: z.number().int().min(1000).max(86400000).default(300000),
       })
-      .default({ enabled: false, probeTargets: [], timeoutMs: 3000 }),
+      .default({ enabled: false, probeTargets: [], timeoutMs: 3000, intervalMs: 300000 }),
   })
   .superRefine((site, ctx) => {
     const unique = (kind: string, ids: string[], path: (i: number) => (string | number)[]) => {

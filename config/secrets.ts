@@ -13,7 +13,10 @@ const SecretsSchema = z.strictObject({
     bridge: z.string().min(16),
     boxes: z.record(z.string(), z.string().min(16)),
   }),
-  /** Each camera's ONVIF/RTSP account, as set on the camera by the installer. */
+  /**
+   * Each camera's ONVIF/RTSP account, as set on the camera by the installer. The entry "*" is the
+   * site-wide account for cameras found by discovery; without it they are reported, not adopted.
+   */
   cameras: z.record(z.string(), CameraCredentials).default({}),
 });
 export type Secrets = z.infer<typeof SecretsSchema>;
@@ -42,7 +45,7 @@ export function ensureSecrets(dataDir: string, site: SiteConfig, opts: { generat
   }
   // Real cameras come with the accounts the installer set on them; only simulated ones get made here.
   if (opts.generateCameraCredentials) {
-    for (const cam of site.cameras) {
+    for (const cam of [...site.cameras, { id: '*' }]) {
       if (!current.cameras[cam.id]) {
         current.cameras[cam.id] = { username: 'gateway', password: newSecret() };
         changed = true;

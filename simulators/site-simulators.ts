@@ -35,6 +35,8 @@ export class SiteSimulators {
   readonly cameras = new Map<string, SimulatedCamera>();
   readonly media = new Map<string, CameraMedia>();
   private discovery: DiscoveryResponder | null = null;
+  /** The responder answers for exactly these (shared array: cameras added later are announced too). */
+  private readonly discoverable: SimulatedCamera[] = [];
 
   constructor(
     private readonly site: SiteConfig,
@@ -98,9 +100,15 @@ export class SiteSimulators {
     await Promise.all([...this.cameras.values()].map((c) => c.start()));
     const target = this.site.discovery.enabled ? this.site.discovery.probeTargets[0] : undefined;
     if (target && target.startsWith('127.0.0.1:')) {
-      this.discovery = new DiscoveryResponder({ cameras: [...this.cameras.values()], port: Number(target.split(':')[1]) });
+      this.discoverable.push(...this.cameras.values());
+      this.discovery = new DiscoveryResponder({ cameras: this.discoverable, port: Number(target.split(':')[1]) });
       await this.discovery.start();
     }
+  }
+
+  /** A camera installed later, not in the site file: discovery will find it. The caller stops it. */
+  announce(camera: SimulatedCamera): void {
+    this.discoverable.push(camera);
   }
 
   camera(cameraId: string): SimulatedCamera {

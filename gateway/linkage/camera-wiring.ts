@@ -46,6 +46,7 @@ export function startCameras(site: SiteConfig, secrets: Secrets, app: GatewayApp
     cameras: site.cameras,
     credentials: (id) => secrets.cameras[id] ?? null,
     discovery: site.discovery,
+    adoptWith: secrets.cameras['*'] ?? null,
     logger: root,
   });
   const lookup = (id: string): LinkedCamera | undefined => fleet.get(id);
@@ -80,6 +81,11 @@ export function startCameras(site: SiteConfig, secrets: Secrets, app: GatewayApp
     if (e.topic === 'other') return;
     const kind: DeviceEventKind = e.topic === 'motion' ? (e.active ? 'camera-motion' : 'camera-motion-end') : e.active ? 'camera-tamper' : 'camera-tamper-end';
     app.recordCameraEvent(e.cameraId, kind, { cameraAt: e.at, onvifTopic: e.onvifTopic });
+  });
+  fleet.on('adopted', (c: { id: string; kind: 'ptz' | 'fixed' }) => {
+    const view: CameraView = { cameraId: c.id, kind: c.kind, state: 'connecting', since: new Date().toISOString() };
+    views.set(c.id, view);
+    app.updateCamera({ ...view });
   });
   fleet.on('discovered', (d: { endpoint: string; xaddrs: string[] }) => logger.info({ endpoint: d.endpoint, xaddrs: d.xaddrs }, 'camera discovered that is not in the site file'));
 

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OnvifCamera } from '../../../gateway/cameras/onvif-camera.ts';
+import { SimulatedCamera } from '../../../simulators/camera/simulated-camera.ts';
 import { SiteHarness } from '../../support/site-harness.ts';
 import { until } from '../../support/until.ts';
 
@@ -25,6 +26,7 @@ describe('PTZ domes and cameras on alarm', () => {
   const site = new SiteHarness({
     edit: (doc) => {
       for (const c of doc.cameras) if (c.scan) Object.assign(c.scan, { dwellMs: 400, stepMs: 500 });
+      doc.discovery.intervalMs = 1000;
     },
   });
   const gotos = new Map<string, string[]>();
@@ -149,6 +151,18 @@ describe('PTZ domes and cameras on alarm', () => {
       await expect(ffprobe('ffprobe', ['-v', 'error', '-rtsp_transport', 'tcp', uri.toString()], { timeout: 20000 })).rejects.toThrow();
     } finally {
       await cam.close();
+    }
+  });
+
+  it('a camera installed later is found by discovery and adopted with the site-wide account', async () => {
+    const creds = site.secrets.cameras['*']!;
+    const extra = new SimulatedCamera({ id: 'late-cam', name: 'Late camera', model: 'fixed', username: creds.username, password: creds.password, httpPort: 0 });
+    await extra.start();
+    try {
+      site.sims.announce(extra);
+      await until(async () => (await site.api<Camera[]>('GET', '/api/cameras')).body.some((c) => c.cameraId.startsWith('found-') && c.state === 'online'), 15000, 'adopted camera online');
+    } finally {
+      await extra.stop();
     }
   });
 
