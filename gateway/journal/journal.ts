@@ -28,7 +28,7 @@ export interface IncidentAttachment {
   id: number;
   incidentId: string;
   cameraId: string;
-  kind: 'snapshot';
+  kind: 'snapshot' | 'clip';
   /** Path relative to the data directory. */
   file: string;
   bytes: number;
