@@ -1,0 +1,60 @@
+// ffmpeg command lines for live viewing, and URI handling that keeps passwords out of logs.
+// Pure. The video is copied (never re-encoded) for MSE; only the MPEG-1 fallback transcodes.
+
+export interface SourceCredentials {
+  uri: string;
+  username: string;
+  password: string;
+}
+
+/** The RTSP URI with credentials in its userinfo: for the child's argv only, never for a log. */
+export function uriWithCredentials(src: SourceCredentials): string {
+  const u = new URL(src.uri);
+  if (src.username) {
+    // The URL setters percent-encode what userinfo cannot hold; ffmpeg decodes it again.
+    u.username = src.username;
+    u.password = src.password;
+  }
+  return u.toString();
+}
+
+/** The URI fit for a log line: any userinfo replaced. */
+export function redactUri(uri: string): string {
+  return uri.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
+}
+
+const INPUT = (uri: string): string[] => ['-hide_banner', '-nostdin', '-loglevel', 'warning', '-rtsp_transport', 'tcp', '-i', uri];
+
+/** Copy-remux to fragmented MP4, one fragment per frame (about 0.2 s behind live, see field notes). */
+export function fmp4Args(uri: string, processTag: string): string[] {
+  return [
+    ...INPUT(uri),
+    '-map', '0:v:0', '-map', '0:a?',
+    '-c:v', 'copy',
+    // Browsers' MSE do not play G.711, the usual camera audio: AAC it is.
+    '-c:a', 'aac', '-b:a', '64k', '-ar', '16000', '-ac', '1',
+    '-metadata', `title=${processTag}`,
+    '-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof+frag_every_frame',
+    '-flush_packets', '1', 'pipe:1',
+  ];
+}
+
+export interface Mpeg1Size {
+  maxWidth: number;
+  maxHeight: number;
+}
+
+/** The JSMpeg fallback: MPEG-1 video / MP2 audio in MPEG-TS, at most 960x540 keeping the aspect. */
+export function mpeg1Args(uri: string, processTag: string, size: Mpeg1Size = { maxWidth: 960, maxHeight: 540 }): string[] {
+  const scale = `scale=w='min(${size.maxWidth},iw)':h='min(${size.maxHeight},ih)':force_original_aspect_ratio=decrease:force_divisible_by=2`;
+  return [
+    ...INPUT(uri),
+    '-map', '0:v:0', '-map', '0:a?',
+    '-vf', scale,
+    // -g 25 at 25 fps: a joining viewer (JSMpeg waits for an I-frame) sees a picture within 1 s.
+    '-c:v', 'mpeg1video', '-b:v', '1000k', '-bf', '0', '-r', '25', '-g', '25',
+    '-c:a', 'mp2', '-b:a', '64k', '-ar', '44100',
+    '-metadata', `title=${processTag}`,
+    '-f', 'mpegts', '-flush_packets', '1', 'pipe:1',
+  ];
+}

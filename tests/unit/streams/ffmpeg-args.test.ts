@@ -1,0 +1,38 @@
+// Command lines: copy for MSE, transcode only for the fallback; passwords only in the argv.
+import { describe, expect, it } from 'vitest';
+import { fmp4Args, mpeg1Args, redactUri, uriWithCredentials } from '../../../gateway/streams/ffmpeg-args.ts';
+
+const argAfter = (args: string[], flag: string): string | undefined => args[args.indexOf(flag) + 1];
+
+describe('stream ffmpeg command lines', () => {
+  it('copies the video (no re-encode) into per-frame fragmented MP4 with AAC audio when present', () => {
+    const args = fmp4Args('rtsp://u:p@127.0.0.1:554/main', 'gwstream-x');
+    expect(argAfter(args, '-c:v')).toBe('copy');
+    expect(argAfter(args, '-c:a')).toBe('aac');
+    expect(args).toContain('0:a?');
+    expect(argAfter(args, '-rtsp_transport')).toBe('tcp');
+    expect(argAfter(args, '-movflags')).toBe('frag_keyframe+empty_moov+default_base_moof+frag_every_frame');
+    expect(argAfter(args, '-metadata')).toBe('title=gwstream-x');
+    expect(args.at(-1)).toBe('pipe:1');
+  });
+
+  it('transcodes the fallback to MPEG-1/MP2 in MPEG-TS, ≤ 960x540 keeping the aspect, I-frame every second', () => {
+    const args = mpeg1Args('rtsp://127.0.0.1/x', 'tag');
+    expect(argAfter(args, '-c:v')).toBe('mpeg1video');
+    expect(argAfter(args, '-c:a')).toBe('mp2');
+    expect(argAfter(args, '-g')).toBe('25');
+    expect(argAfter(args, '-r')).toBe('25');
+    expect(argAfter(args, '-bf')).toBe('0');
+    expect(argAfter(args, '-f')).toBe('mpegts');
+    expect(argAfter(args, '-vf')).toContain("min(960,iw)");
+    expect(argAfter(args, '-vf')).toContain('force_original_aspect_ratio=decrease');
+  });
+
+  it('puts percent-encoded credentials in the URI and redacts any userinfo for logs', () => {
+    const uri = uriWithCredentials({ uri: 'rtsp://127.0.0.1:8554/main', username: 'op@site', password: 'p:w/d@1' });
+    expect(uri).toBe('rtsp://op%40site:p%3Aw%2Fd%401@127.0.0.1:8554/main');
+    expect(redactUri(uri)).toBe('rtsp://***@127.0.0.1:8554/main');
+    expect(redactUri(`[rtsp @ 0x1] method DESCRIBE failed: 401 ${uri}`)).not.toContain('p%3A');
+    expect(uriWithCredentials({ uri: 'rtsp://h/x', username: '', password: '' })).toBe('rtsp://h/x');
+  });
+});
