@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { jsmpegNoStyleInject } from './esbuild-plugins.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, 'dist');
@@ -13,7 +14,12 @@ await mkdir(dist, { recursive: true });
 
 const result = await build({
   entryPoints: [join(here, 'src', 'main.ts')],
-  outfile: join(dist, 'app.js'),
+  outdir: dist,
+  entryNames: 'app',
+  // The JSMpeg fallback player (about 120 kB) is a chunk of its own, loaded only when a
+  // stream needs it (H.265 cameras, browsers without MediaSource).
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   format: 'esm',
   platform: 'browser',
@@ -23,6 +29,7 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
+  plugins: [jsmpegNoStyleInject],
 });
 
 // The dashboard talks to the gateway over HTTP and WebSocket only; fail the build if
@@ -35,4 +42,7 @@ if (leaked.length > 0) {
 }
 
 await Promise.all(['index.html', 'styles.css'].map((f) => copyFile(join(here, f), join(dist, f))));
-console.log(`dashboard built into ${dist}`);
+const sizes = Object.entries(result.metafile.outputs)
+  .filter(([file]) => file.endsWith('.js'))
+  .map(([file, out]) => `${file.slice(file.lastIndexOf('dist/') + 5)} ${(out.bytes / 1024).toFixed(0)} kB`);
+console.log(`dashboard built into ${dist} (${sizes.join(', ')})`);

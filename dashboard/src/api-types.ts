@@ -42,12 +42,54 @@ export interface AlarmBox {
   priority: Priority;
   silent: boolean;
   transport: Transport;
+  /** Linked cameras: the box's own, the dome above it (with its preset), others nearby. */
+  cameras: BoxCameraLink[];
+}
+
+export interface BoxCameraLink {
+  camera: string;
+  preset?: string;
+}
+
+export type CameraKind = 'ptz' | 'fixed';
+
+/** A camera as /api/site describes it: no address, no credentials. */
+export interface SiteCamera {
+  id: string;
+  name: LocalText;
+  kind: CameraKind;
 }
 
 export interface Site {
   site: { id: string; name: LocalText; plan: { width: number; height: number } };
   buildings: Building[];
   boxes: AlarmBox[];
+  cameras: SiteCamera[];
+}
+
+export type CameraState = 'connecting' | 'online' | 'offline' | 'auth-failed';
+export type PtzPhase = 'idle' | 'dwell' | 'scan';
+
+/** A camera's health and what linkage is doing with it, from the feed. */
+export interface CameraView {
+  cameraId: string;
+  kind: CameraKind;
+  state: CameraState;
+  /** ISO 8601. */
+  since: string;
+  reason?: string;
+  ptz?: { serving: string | null; phase: PtzPhase; manual: { by: string; until: string } | null };
+}
+
+/** A picture the gateway saved for an incident (GET /api/incidents/:id/attachments). */
+export interface Attachment {
+  id: number;
+  incidentId: string;
+  cameraId: string;
+  kind: 'snapshot';
+  bytes: number;
+  /** ISO 8601. */
+  at: string;
 }
 
 export type IncidentKind = 'panic' | 'tamper' | 'fault';
@@ -101,8 +143,10 @@ export interface DeviceEvent {
 }
 
 export type FeedMessage =
-  | { type: 'snapshot'; incidents: Incident[]; devices: Device[]; bridge: { connected: boolean } }
+  | { type: 'snapshot'; incidents: Incident[]; devices: Device[]; bridge: { connected: boolean }; cameras?: CameraView[] }
   | { type: 'incident'; incident: Incident }
   | { type: 'device'; device: Device }
   | { type: 'device-event'; event: DeviceEvent }
-  | { type: 'bridge'; connected: boolean };
+  | { type: 'bridge'; connected: boolean }
+  | { type: 'camera'; camera: CameraView }
+  | { type: 'attachment'; attachment: Attachment };

@@ -1,7 +1,7 @@
 // The gateway's HTTP API, as promises. Every failure, whether the gateway refused, the
 // network dropped, or the reply was malformed, rejects with an ApiError carrying {code, message}.
-import type { Site, User } from './api-types.ts';
-import { isApiErrorBody, isUser, parseSite } from './parse.ts';
+import type { Attachment, Site, User } from './api-types.ts';
+import { isApiErrorBody, isUser, parseAttachments, parseSite } from './parse.ts';
 
 export class ApiError extends Error {
   readonly code: string;
@@ -90,4 +90,13 @@ export async function acknowledgeIncident(incidentId: string): Promise<void> {
 
 export async function resetBox(boxId: string): Promise<void> {
   await request('POST', `/api/boxes/${encodeURIComponent(boxId)}/reset`, {});
+}
+
+export async function attachments(incidentId: string): Promise<Attachment[]> {
+  return expect(await request('GET', `/api/incidents/${encodeURIComponent(incidentId)}/attachments`), parseAttachments);
+}
+
+/** Where the JPEG of an attachment is; an <img> loads it with the session cookie. */
+export function attachmentUrl(a: Pick<Attachment, 'id' | 'incidentId'>): string {
+  return `/api/incidents/${encodeURIComponent(a.incidentId)}/attachments/${encodeURIComponent(String(a.id))}`;
 }

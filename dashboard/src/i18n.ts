@@ -1,6 +1,6 @@
 // Every string the page shows, in Chinese (the default) and English.
 // The English table is typed against the Chinese one, so a key missing in either fails tsc.
-import type { IncidentKind, IncidentState, Lang, LocalText, Priority } from './api-types.ts';
+import type { CameraKind, CameraState, IncidentKind, IncidentState, Lang, LocalText, Priority } from './api-types.ts';
 import type { DeviceStatus, FeedStatus } from './state.ts';
 
 const zh = {
@@ -79,6 +79,43 @@ const zh = {
   'age.minutes': '{n} 分钟前',
   'age.hours': '{n} 小时前',
   'age.days': '{n} 天前',
+
+  'video.connecting': '正在连接视频…',
+  'video.reconnecting': '视频中断，正在重连…',
+  'video.cameraReconnecting': '摄像机断流，正在重连…',
+  'video.stopped': '视频已停止',
+  'video.refused.unauthorised': '登录已过期，无法观看视频',
+  'video.refused.forbidden': '无权观看此摄像机',
+  'video.refused.unknown-camera': '网关不认识此摄像机',
+  'video.fallback': '兼容模式',
+
+  'camera.state.connecting': '连接中',
+  'camera.state.online': '在线',
+  'camera.state.offline': '离线',
+  'camera.state.auth-failed': '认证失败',
+  'camera.state.unknown': '状态未知',
+  'camera.kind.ptz': '球机',
+  'camera.kind.fixed': '固定摄像机',
+  'camera.ptz.idle': '待命',
+  'camera.ptz.dwell': '停在预置位',
+  'camera.ptz.scan': '巡视中',
+  'camera.ptz.manual': '{by} 手动控制',
+
+  'cameras.heading': '摄像机',
+  'cameras.empty': '本站点没有配置摄像机',
+
+  'alarm.heading': '报警联动画面',
+  'alarm.close': '关闭画面',
+  'alarm.closeTitle': '只关闭画面，不确认接警',
+  'alarm.reopen': '查看报警画面（{n}）',
+  'alarm.list': '全部报警（{n}）',
+  'alarm.openedAt': '报警时间：{time}',
+  'alarm.noCamera': '此报警箱未关联摄像机',
+  'alarm.ownCamera': '箱体摄像机',
+  'alarm.dome': '联动球机',
+  'alarm.snapshots': '抓拍图片',
+  'alarm.noSnapshots': '暂无抓拍',
+  'alarm.snapshotAlt': '{camera} 抓拍于 {time}',
 };
 
 export type MessageKey = keyof typeof zh;
@@ -159,6 +196,43 @@ const en: Record<MessageKey, string> = {
   'age.minutes': '{n} min ago',
   'age.hours': '{n} h ago',
   'age.days': '{n} d ago',
+
+  'video.connecting': 'Connecting video…',
+  'video.reconnecting': 'Video lost, reconnecting…',
+  'video.cameraReconnecting': 'Camera stream lost, reconnecting…',
+  'video.stopped': 'Video stopped',
+  'video.refused.unauthorised': 'Session expired: the video cannot be shown',
+  'video.refused.forbidden': 'You may not view this camera',
+  'video.refused.unknown-camera': 'The gateway does not know this camera',
+  'video.fallback': 'compatibility mode',
+
+  'camera.state.connecting': 'Connecting',
+  'camera.state.online': 'Online',
+  'camera.state.offline': 'Offline',
+  'camera.state.auth-failed': 'Login refused',
+  'camera.state.unknown': 'Unknown',
+  'camera.kind.ptz': 'PTZ dome',
+  'camera.kind.fixed': 'Fixed camera',
+  'camera.ptz.idle': 'Idle',
+  'camera.ptz.dwell': 'At preset',
+  'camera.ptz.scan': 'Scanning',
+  'camera.ptz.manual': 'Manual control by {by}',
+
+  'cameras.heading': 'Cameras',
+  'cameras.empty': 'No cameras are configured for this site',
+
+  'alarm.heading': 'Alarm video',
+  'alarm.close': 'Close',
+  'alarm.closeTitle': 'Closes the panel only; the alarm is not acknowledged',
+  'alarm.reopen': 'Show alarm video ({n})',
+  'alarm.list': 'All alarms ({n})',
+  'alarm.openedAt': 'Raised at {time}',
+  'alarm.noCamera': 'No camera is linked to this box',
+  'alarm.ownCamera': 'Box camera',
+  'alarm.dome': 'Linked PTZ dome',
+  'alarm.snapshots': 'Snapshots',
+  'alarm.noSnapshots': 'No snapshots yet',
+  'alarm.snapshotAlt': 'Snapshot from {camera} at {time}',
 };
 
 const TABLES: Record<Lang, Record<MessageKey, string>> = { zh, en };
@@ -221,6 +295,8 @@ export const kindLabel = (k: IncidentKind): string => t(`kind.${k}`);
 export const stateLabel = (s: IncidentState): string => t(`state.${s}`);
 export const statusLabel = (s: DeviceStatus): string => t(`status.${s}`);
 export const feedLabel = (s: FeedStatus): string => t(`feed.${s}`);
+export const cameraStateLabel = (s: CameraState | 'unknown'): string => t(`camera.state.${s}`);
+export const cameraKindLabel = (k: CameraKind): string => t(`camera.kind.${k}`);
 
 export function ageText(seconds: number | null): string {
   if (seconds === null) return '—';

@@ -6,6 +6,8 @@ import { FeedClient } from './feed.ts';
 import { initLang, onLangChange } from './i18n.ts';
 import { applyFeedMessage, emptyView, type FeedStatus, type ViewModel } from './state.ts';
 import { createConsole } from './views/console.ts';
+import { shouldBeep } from './alarm-panel.ts';
+import { playAlarmBeep } from './views/alarm-sound.ts';
 import { createLoginView } from './views/login.ts';
 
 const TICK_MS = 1000;
@@ -79,6 +81,11 @@ async function showConsole(root: HTMLElement, user: User): Promise<void> {
     user,
     acknowledge: guarded(api.acknowledgeIncident),
     reset: guarded(api.resetBox),
+    loadAttachments: api.attachments,
+    attachmentUrl: api.attachmentUrl,
+    onNewAlarms: (fresh) => {
+      if (shouldBeep(fresh)) playAlarmBeep();
+    },
     changed: scheduleRender,
     onLogout: () => {
       api.logout().catch(() => {

@@ -4,12 +4,16 @@
 import type {
   AlarmBox,
   ApiErrorBody,
+  Attachment,
+  BoxCameraLink,
+  CameraView,
   Device,
   DeviceEvent,
   FeedMessage,
   Incident,
   LocalText,
   Site,
+  SiteCamera,
   User,
 } from './api-types.ts';
 
@@ -28,6 +32,9 @@ const isPriority = oneOf('red', 'orange', 'yellow');
 const isKind = oneOf('panic', 'tamper', 'fault');
 const isState = oneOf('new', 'acknowledged', 'dispatched', 'on_scene', 'resolved', 'closed', 'cancelled');
 const isTransport = oneOf('serial', 'modbus', 'mqtt');
+const isCameraKind = oneOf('ptz', 'fixed');
+const isCameraState = oneOf('connecting', 'online', 'offline', 'auth-failed');
+const isPtzPhase = oneOf('idle', 'dwell', 'scan');
 
 const isLocalText = (v: unknown): v is LocalText => isObj(v) && isStr(v.zh) && isStr(v.en);
 
@@ -78,6 +85,40 @@ function isDeviceEvent(v: unknown): v is DeviceEvent {
   return isObj(v) && isNum(v.seq) && isStr(v.at) && isStr(v.kind) && isStr(v.boxId) && isStr(v.source);
 }
 
+function isBoxCameraLink(v: unknown): v is BoxCameraLink {
+  return isObj(v) && isStr(v.camera) && (v.preset === undefined || isStr(v.preset));
+}
+
+function isSiteCamera(v: unknown): v is SiteCamera {
+  return isObj(v) && isStr(v.id) && isLocalText(v.name) && isCameraKind(v.kind);
+}
+
+export function isCameraView(v: unknown): v is CameraView {
+  if (!isObj(v) || !isStr(v.cameraId) || !isCameraKind(v.kind) || !isCameraState(v.state) || !isStr(v.since)) return false;
+  if (v.reason !== undefined && !isStr(v.reason)) return false;
+  if (v.ptz === undefined) return true;
+  const p = v.ptz;
+  if (!isObj(p) || !(p.serving === null || isStr(p.serving)) || !isPtzPhase(p.phase)) return false;
+  return p.manual === null || (isObj(p.manual) && isStr(p.manual.by) && isStr(p.manual.until));
+}
+
+export function isAttachment(v: unknown): v is Attachment {
+  return (
+    isObj(v) &&
+    isNum(v.id) &&
+    isStr(v.incidentId) &&
+    isStr(v.cameraId) &&
+    v.kind === 'snapshot' &&
+    isNum(v.bytes) &&
+    isStr(v.at)
+  );
+}
+
+/** The attachment list of one incident; bad records are dropped, a non-list is null. */
+export function parseAttachments(v: unknown): Attachment[] | null {
+  return Array.isArray(v) ? v.filter(isAttachment) : null;
+}
+
 function isAlarmBox(v: unknown): v is AlarmBox {
   if (!isObj(v) || !isStr(v.id) || !isLocalText(v.name) || !isPriority(v.priority)) return false;
   if (!isBool(v.silent) || !isTransport(v.transport)) return false;
@@ -103,7 +144,13 @@ export function parseSite(v: unknown): Site | null {
     (b) => isObj(b) && isStr(b.id) && isLocalText(b.name) && Array.isArray(b.floors) && b.floors.every(isNum),
   );
   if (!buildingsOk || !v.boxes.every(isAlarmBox)) return null;
-  return v as unknown as Site;
+  // Cameras came later than boxes: a gateway without them still gives a usable site.
+  const cameras = Array.isArray(v.cameras) ? v.cameras.filter(isSiteCamera) : [];
+  const boxes = (v.boxes as AlarmBox[]).map((b) => {
+    const links: unknown = (b as { cameras?: unknown }).cameras;
+    return { ...b, cameras: Array.isArray(links) ? links.filter(isBoxCameraLink) : [] };
+  });
+  return { ...(v as unknown as Site), boxes, cameras };
 }
 
 /** Parses one WebSocket text frame; null for anything that is not a known, well-formed message. */
@@ -117,7 +164,7 @@ export function parseFeedMessage(text: string): FeedMessage | null {
   if (!isObj(v)) return null;
   switch (v.type) {
     case 'snapshot': {
-      const { incidents, devices, bridge } = v;
+      const { incidents, devices, bridge, cameras } = v;
       if (!Array.isArray(incidents) || !Array.isArray(devices) || !isObj(bridge) || !isBool(bridge.connected)) {
         return null;
       }
@@ -127,6 +174,7 @@ export function parseFeedMessage(text: string): FeedMessage | null {
         incidents: incidents.filter(isIncident),
         devices: devices.filter(isDevice),
         bridge: { connected: bridge.connected },
+        ...(Array.isArray(cameras) ? { cameras: cameras.filter(isCameraView) } : {}),
       };
     }
     case 'incident':
@@ -137,6 +185,10 @@ export function parseFeedMessage(text: string): FeedMessage | null {
       return isDeviceEvent(v.event) ? { type: 'device-event', event: v.event } : null;
     case 'bridge':
       return isBool(v.connected) ? { type: 'bridge', connected: v.connected } : null;
+    case 'camera':
+      return isCameraView(v.camera) ? { type: 'camera', camera: v.camera } : null;
+    case 'attachment':
+      return isAttachment(v.attachment) ? { type: 'attachment', attachment: v.attachment } : null;
     default:
       return null;
   }

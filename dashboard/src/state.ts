@@ -1,7 +1,7 @@
 // The page's view model, and how feed messages change it.
 // Pure: no DOM, no timers, no sockets; "now" comes in as a value. Every function returns a
 // new model and leaves the old one alone, so views can compare and tests need no fakes.
-import type { Device, DeviceEvent, FeedMessage, Incident, IncidentState, Priority } from './api-types.ts';
+import type { Attachment, CameraView, Device, DeviceEvent, FeedMessage, Incident, IncidentState, Priority } from './api-types.ts';
 
 export type FeedStatus = 'connecting' | 'open' | 'reconnecting';
 
@@ -13,12 +13,23 @@ export interface ViewModel {
   bridgeConnected: boolean;
   /** Newest last, at most RECENT_EVENTS long. */
   recentEvents: readonly DeviceEvent[];
+  cameras: ReadonlyMap<string, CameraView>;
+  /** Attachments announced on the feed since the page opened, by incident, oldest first. */
+  attachments: ReadonlyMap<string, readonly Attachment[]>;
 }
 
 export const RECENT_EVENTS = 50;
 
 export function emptyView(): ViewModel {
-  return { ready: false, incidents: new Map(), devices: new Map(), bridgeConnected: false, recentEvents: [] };
+  return {
+    ready: false,
+    incidents: new Map(),
+    devices: new Map(),
+    bridgeConnected: false,
+    recentEvents: [],
+    cameras: new Map(),
+    attachments: new Map(),
+  };
 }
 
 export function applyFeedMessage(view: ViewModel, msg: FeedMessage): ViewModel {
@@ -31,6 +42,8 @@ export function applyFeedMessage(view: ViewModel, msg: FeedMessage): ViewModel {
         devices: new Map(msg.devices.map((d) => [d.boxId, d])),
         bridgeConnected: msg.bridge.connected,
         recentEvents: view.recentEvents,
+        cameras: new Map((msg.cameras ?? []).map((c) => [c.cameraId, c])),
+        attachments: view.attachments,
       };
     case 'incident': {
       const incidents = new Map(view.incidents);
@@ -50,6 +63,19 @@ export function applyFeedMessage(view: ViewModel, msg: FeedMessage): ViewModel {
     }
     case 'bridge':
       return { ...view, bridgeConnected: msg.connected };
+    case 'camera': {
+      const cameras = new Map(view.cameras);
+      cameras.set(msg.camera.cameraId, msg.camera);
+      return { ...view, cameras };
+    }
+    case 'attachment': {
+      const a = msg.attachment;
+      const list = view.attachments.get(a.incidentId) ?? [];
+      if (list.some((x) => x.id === a.id)) return view;
+      const attachments = new Map(view.attachments);
+      attachments.set(a.incidentId, [...list, a]);
+      return { ...view, attachments };
+    }
   }
 }
 

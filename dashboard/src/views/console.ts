@@ -1,6 +1,8 @@
 // The signed-in page: top bar, incidents, alarm boxes. Composes the views; owns no data.
-import type { Site, User } from '../api-types.ts';
+import type { Attachment, Incident, Site, User } from '../api-types.ts';
 import type { FeedStatus, ViewModel } from '../state.ts';
+import { createAlarmView } from './alarm-view.ts';
+import { createCamerasView } from './cameras.ts';
 import { createDevicesView } from './devices.ts';
 import { h } from './dom.ts';
 import { createHeader } from './header.ts';
@@ -17,20 +19,42 @@ export function createConsole(opts: {
   user: User;
   acknowledge: (incidentId: string) => Promise<void>;
   reset: (boxId: string) => Promise<void>;
+  loadAttachments: (incidentId: string) => Promise<Attachment[]>;
+  attachmentUrl: (a: Attachment) => string;
+  onNewAlarms: (fresh: Incident[]) => void;
   onLogout: () => void;
   changed: () => void;
 }): ConsoleView {
   const header = createHeader({ site: opts.site, user: opts.user, onLogout: opts.onLogout });
   const incidents = createIncidentsView({ site: opts.site, acknowledge: opts.acknowledge, changed: opts.changed });
   const devices = createDevicesView({ site: opts.site, reset: opts.reset, changed: opts.changed });
-  const el = h('div', { className: 'console' }, header.el, h('main', { className: 'console-main' }, incidents.el, devices.el));
+  const cameras = createCamerasView({ site: opts.site });
+  const alarm = createAlarmView({
+    site: opts.site,
+    loadAttachments: opts.loadAttachments,
+    attachmentUrl: opts.attachmentUrl,
+    onNewAlarms: opts.onNewAlarms,
+    changed: opts.changed,
+  });
+  const el = h(
+    'div',
+    { className: 'console' },
+    header.el,
+    alarm.el,
+    h('main', { className: 'console-main' }, incidents.el, h('div', { className: 'console-side' }, devices.el, cameras.el)),
+  );
   return {
     el,
     update: (view, feed, nowMs) => {
       header.update(view, feed);
+      alarm.update(view, nowMs);
       incidents.update(view, nowMs);
       devices.update(view, nowMs);
+      cameras.update(view);
     },
-    dispose: header.dispose,
+    dispose: () => {
+      alarm.dispose();
+      header.dispose();
+    },
   };
 }
