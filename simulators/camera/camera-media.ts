@@ -4,6 +4,8 @@
 // of cameras nobody watches costs no encoding. How it fits together: ./rtsp/README.md.
 import { randomBytes } from 'node:crypto';
 import { componentLogger, createRootLogger, type Logger } from '../../common/logger.ts';
+import { BackchannelRecorder, type BackchannelRecording } from './rtsp/backchannel-recorder.ts';
+import { MicrophoneTone } from './rtsp/backchannel-tone.ts';
 import { cameraMediaError } from './rtsp/errors.ts';
 import { findFontFile, localMidnight, snapshotArgs } from './rtsp/ffmpeg-args.ts';
 import { FfmpegProcess } from './rtsp/ffmpeg-process.ts';
@@ -34,6 +36,14 @@ export interface CameraMediaOptions {
   snapshotTimeoutMs?: number;
   /** Bytes queued to one RTSP client beyond which it is dropped; default 2 MiB. */
   maxClientBufferBytes?: number;
+  /** A PCMU 8 kHz microphone track (an 800 Hz tone) next to the video; default true. */
+  audio?: boolean;
+  /**
+   * The ONVIF audio backchannel (`Require: www.onvif.org/ver20/backchannel`); what clients send
+   * is recorded (backchannelRecording()). Default false: like a camera without a speaker, a
+   * DESCRIBE that requires it is answered 551.
+   */
+  backchannel?: boolean;
 }
 
 /** A snapshot is one JPEG; anything bigger than this is not one. */
@@ -49,6 +59,8 @@ export class CameraMedia {
   private readonly snapshots = new Set<FfmpegProcess>();
   private ingest: IngestServer | null = null;
   private server: RtspCameraServer | null = null;
+  private tone: MicrophoneTone | null = null;
+  private readonly speaker = new BackchannelRecorder();
 
   constructor(private readonly opts: CameraMediaOptions) {
     validate(opts);
@@ -79,6 +91,7 @@ export class CameraMedia {
       port: this.opts.rtspPort ?? 0,
       streams: this.streams,
       log: this.log,
+      twoWayAudio: { tone: this.microphone(), recorder: this.opts.backchannel ? this.speaker : null },
       ...(this.opts.maxClientBufferBytes !== undefined ? { maxClientBufferBytes: this.opts.maxClientBufferBytes } : {}),
     });
     try {
@@ -95,6 +108,7 @@ export class CameraMedia {
     const server = this.server;
     this.server = null;
     await server?.stop();
+    this.tone?.stop();
     await Promise.all([...this.streams.values()].map((s) => s.close()));
     this.streams.clear();
     await Promise.all([...this.snapshots].map((p) => p.stop()));
@@ -151,6 +165,31 @@ export class CameraMedia {
       await proc.stop();
       this.snapshots.delete(proc);
     }
+  }
+
+  /** What clients sent on the backchannel, decoded to 8 kHz PCM16 (bounded to 120 s). */
+  backchannelRecording(): BackchannelRecording {
+    return this.speaker.recording();
+  }
+
+  clearBackchannel(): void {
+    this.speaker.clear();
+  }
+
+  /** Resolves once at least `seconds` of backchannel audio is recorded; rejects after timeoutMs. */
+  waitForBackchannelAudio(seconds: number, timeoutMs = 10_000): Promise<void> {
+    return this.speaker.waitForAudio(seconds, timeoutMs);
+  }
+
+  /** Backchannel sessions playing now (set up and played, not yet torn down or disconnected). */
+  backchannelSessions(): number {
+    return this.speaker.sessions();
+  }
+
+  private microphone(): MicrophoneTone | null {
+    if (this.opts.audio === false) return null;
+    this.tone ??= new MicrophoneTone();
+    return this.tone;
   }
 
   /** RTSP sessions playing now. */

@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../../common/logger.ts';
+import { BACKCHANNEL_REQUIRE, requiresBackchannel, withAudioSections } from './backchannel-sdp.ts';
+import { audioTrackOf, SessionAudio, type TwoWayAudio } from './backchannel-session.ts';
 import { challengeHeader, NonceBook, parseDigestAuthorization, verifyDigest } from './digest.ts';
 import { pathOf } from './ingest-server.ts';
 import type { ProfileStream, Viewer } from './profile-stream.ts';
@@ -23,16 +25,20 @@ export interface RtspCameraServerOptions {
   /** Bytes queued to one viewer beyond which it is dropped. */
   maxClientBufferBytes?: number;
   maxConnections?: number;
+  /** The microphone track and the ONVIF backchannel; absent = video only, Require answered 551. */
+  twoWayAudio?: TwoWayAudio;
 }
 
 const PUBLIC_METHODS = 'OPTIONS, DESCRIBE, SETUP, PLAY, PAUSE, TEARDOWN, GET_PARAMETER';
-const SUPPORTED_REQUIRE = new Set<string>();
 
 interface Session {
   id: string;
   token: string;
   channels: [number, number];
   viewer: Viewer | null;
+  /** trackID=0 was set up (a talk-back client may set up the backchannel alone). */
+  video: boolean;
+  audio: SessionAudio;
 }
 
 interface Connection {
@@ -113,6 +119,7 @@ export class RtspCameraServer {
       this.opts.streams.get(s.token)?.removeViewer(s.viewer);
       s.viewer = null;
     }
+    s?.audio.stop();
   }
 
   private onConnection(socket: Socket): void {
@@ -134,7 +141,9 @@ export class RtspCameraServer {
         return;
       }
       for (const item of items) {
-        // Interleaved data from a player is RTCP receiver reports: proof of life, nothing more.
+        // Interleaved data from a player is RTCP receiver reports (proof of life) or, on the
+        // backchannel, audio for the speaker.
+        if (item.kind === 'interleaved') conn.session?.audio.onInterleaved(item.channel, item.payload);
         if (item.kind !== 'request') continue;
         const req = item.request;
         queue = queue
@@ -190,14 +199,15 @@ export class RtspCameraServer {
     }
     if (!this.authorized(conn, req)) return;
     if (require) {
-      // The ONVIF audio backchannel (www.onvif.org/ver20/backchannel) is not offered yet.
-      const unsupported = require.split(',').map((s) => s.trim()).filter((s) => s && !SUPPORTED_REQUIRE.has(s));
+      const supported = this.opts.twoWayAudio?.recorder ? [BACKCHANNEL_REQUIRE] : [];
+      const unsupported = require.split(',').map((s) => s.trim()).filter((s) => s && !supported.includes(s));
       if (unsupported.length > 0) return this.reply(conn, req, 551, [['Unsupported', unsupported.join(', ')]]);
     }
     const path = pathOf(req.uri);
     const [token = '', track, ...rest] = (path ?? '').split('/').filter((s) => s.length > 0);
     const stream = this.opts.streams.get(token);
     const trackOk = (track === undefined || track === 'trackID=0') && rest.length === 0;
+    const audioTrack = rest.length === 0 ? audioTrackOf(track, this.opts.twoWayAudio) : null;
 
     switch (req.method) {
       case 'DESCRIBE': {
@@ -210,7 +220,7 @@ export class RtspCameraServer {
           return this.reply(conn, req, 503);
         }
         const p = stream.profile;
-        const sdp = buildH264Sdp({
+        const videoSdp = buildH264Sdp({
           sessionName: this.opts.cameraName,
           sessionId: String(Date.now()),
           sps: sets.sps,
@@ -220,22 +230,28 @@ export class RtspCameraServer {
           width: p.width,
           height: p.height,
         });
+        const sdp = withAudioSections(videoSdp, { audio: Boolean(this.opts.twoWayAudio?.tone), backchannel: requiresBackchannel(require) });
         return this.reply(conn, req, 200, [['Content-Base', `rtsp://127.0.0.1:${this.listenPort}/${token}/`], ['Content-Type', 'application/sdp']], sdp);
       }
       case 'SETUP': {
-        if (!stream || !trackOk) return this.reply(conn, req, 404);
+        if (!stream || (!trackOk && !audioTrack)) return this.reply(conn, req, 404);
         const specs = parseTransport(req.headers.get('transport') ?? '');
         const tcp = specs.find(isTcpTransport);
         if (!tcp) return this.reply(conn, req, 461);
         const sessionHeader = sessionIdOf(req);
         if (conn.session && sessionHeader !== null && sessionHeader !== conn.session.id) return this.reply(conn, req, 454);
         if (conn.session && conn.session.token !== token) return this.reply(conn, req, 459);
-        const channels = tcp.interleaved ?? [0, 1];
-        if (!conn.session) conn.session = { id: randomBytes(8).toString('hex'), token, channels, viewer: null };
-        else if (!conn.session.viewer) conn.session.channels = channels;
+        const channels = tcp.interleaved ?? (audioTrack ? SessionAudio.defaultChannels(audioTrack) : [0, 1]);
+        if (!conn.session) conn.session = { id: randomBytes(8).toString('hex'), token, channels: audioTrack ? [0, 1] : channels, viewer: null, video: !audioTrack, audio: new SessionAudio(this.opts.twoWayAudio ?? { tone: null, recorder: null }) };
+        else if (!audioTrack && !conn.session.viewer) {
+          conn.session.channels = channels;
+          conn.session.video = true;
+        }
         const s = conn.session;
+        if (audioTrack) s.audio.setup(audioTrack, channels);
+        const given = audioTrack ? channels : s.channels;
         return this.reply(conn, req, 200, [
-          ['Transport', `RTP/AVP/TCP;unicast;interleaved=${s.channels[0]}-${s.channels[1]}`],
+          ['Transport', `RTP/AVP/TCP;unicast;interleaved=${given[0]}-${given[1]}`],
           ['Session', `${s.id};timeout=${this.sessionTimeoutS}`],
         ]);
       }
@@ -244,6 +260,12 @@ export class RtspCameraServer {
         if (!s) return;
         const playStream = this.opts.streams.get(s.token);
         if (!playStream) return this.reply(conn, req, 404);
+        if (!s.video) {
+          // Audio only (a talk-back client): no encoder to wait for.
+          this.reply(conn, req, 200, [['Session', `${s.id};timeout=${this.sessionTimeoutS}`]]);
+          s.audio.play((channel, pkt) => this.sendFrame(conn, s, channel, pkt));
+          return;
+        }
         if (!s.viewer) {
           try {
             await playStream.parameterSets();
@@ -260,6 +282,7 @@ export class RtspCameraServer {
         if (!s.viewer) {
           s.viewer = this.viewerFor(conn, s);
           playStream.addViewer(s.viewer);
+          s.audio.play((channel, pkt) => this.sendFrame(conn, s, channel, pkt));
         }
         return;
       }
@@ -300,24 +323,26 @@ export class RtspCameraServer {
     return conn.session;
   }
 
-  private viewerFor(conn: Connection, s: Session): Viewer {
+  private sendFrame(conn: Connection, s: Session, channel: number, pkt: Buffer): void {
     const socket = conn.socket;
-    const send = (channel: number, pkt: Buffer): void => {
-      if (socket.destroyed) return;
-      if (socket.writableLength > this.maxClientBufferBytes) {
-        this.opts.log.warn({ profile: s.token, queued: socket.writableLength }, 'dropping a viewer that cannot keep up');
-        this.closeConnection(conn, 'slow client');
-        return;
-      }
-      const head = Buffer.allocUnsafe(4);
-      head.writeUInt8(0x24, 0);
-      head.writeUInt8(channel, 1);
-      head.writeUInt16BE(pkt.length, 2);
-      socket.cork();
-      socket.write(head);
-      socket.write(pkt);
-      socket.uncork();
-    };
+    if (socket.destroyed) return;
+    if (socket.writableLength > this.maxClientBufferBytes) {
+      this.opts.log.warn({ profile: s.token, queued: socket.writableLength }, 'dropping a viewer that cannot keep up');
+      this.closeConnection(conn, 'slow client');
+      return;
+    }
+    const head = Buffer.allocUnsafe(4);
+    head.writeUInt8(0x24, 0);
+    head.writeUInt8(channel, 1);
+    head.writeUInt16BE(pkt.length, 2);
+    socket.cork();
+    socket.write(head);
+    socket.write(pkt);
+    socket.uncork();
+  }
+
+  private viewerFor(conn: Connection, s: Session): Viewer {
+    const send = (channel: number, pkt: Buffer): void => this.sendFrame(conn, s, channel, pkt);
     return {
       sendRtp: (pkt) => send(s.channels[0], pkt),
       sendRtcp: (pkt) => send(s.channels[1], pkt),
