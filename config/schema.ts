@@ -142,6 +142,26 @@ export const SiteConfig = z
     modbusBuses: z.array(ModbusBus).max(32).default([]),
     alarmBoxes: z.array(AlarmBox).min(1).max(1000),
     cameras: z.array(Camera).max(256).default([]),
+    video: z
+      .strictObject({
+        /** Alarm-linked cameras keep their stream running with the last GOP ready (fast alarm view, pre-alarm evidence). */
+        warm: z.enum(['linked', 'none']).default('linked'),
+        warmProfile: z.enum(['main', 'sub']).default('sub'),
+        /** DB15/T 3968: push the 30 s before the alarm; keep video 30-90 days. */
+        evidence: z
+          .strictObject({
+            /** Record a clip per linked camera on every alarm. */
+            clips: z.boolean().default(true),
+            preSeconds: z.number().int().min(0).max(120).default(30),
+            postSeconds: z.number().int().min(1).max(600).default(30),
+            maxAgeDays: z.number().int().min(30).max(3650).default(90),
+            /** 0 = no cap on the total; free space still bounds it. */
+            maxTotalBytes: z.number().int().min(0).default(0),
+            minFreeBytes: z.number().int().min(0).default(2 * 1024 ** 3),
+          })
+          .default({ clips: true, preSeconds: 30, postSeconds: 30, maxAgeDays: 90, maxTotalBytes: 0, minFreeBytes: 2 * 1024 ** 3 }),
+      })
+      .default({ warm: 'linked', warmProfile: 'sub', evidence: { clips: true, preSeconds: 30, postSeconds: 30, maxAgeDays: 90, maxTotalBytes: 0, minFreeBytes: 2 * 1024 ** 3 } }),
     /** WS-Discovery: find ONVIF cameras on the site network (probes stay on the given interface). */
     discovery: z
       .strictObject({

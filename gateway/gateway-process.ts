@@ -11,6 +11,7 @@ import { GatewayApp } from './app/gateway-app.ts';
 import { BridgeLinkClient } from './bridge-link/link-client.ts';
 import { startApiServer, type ApiServer } from './api/server.ts';
 import { startCameras } from './linkage/camera-wiring.ts';
+import { startVideo } from './linkage/video-wiring.ts';
 import { loadSecrets } from '../config/secrets.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,7 +47,9 @@ export async function startGateway(site: SiteConfig, root: Logger): Promise<Runn
   );
   app = new GatewayApp({ site, journal, commander: link, logger: componentLogger(root, 'app') });
   link.start();
-  const cameras = site.cameras.length > 0 ? startCameras(site, loadSecrets(dataDir), app, root) : null;
+  const secrets = loadSecrets(dataDir);
+  const cameras = site.cameras.length > 0 ? startCameras(site, secrets, app, root) : null;
+  const video = cameras ? startVideo(site, secrets, cameras.fleet, app, root) : null;
 
   const dashboardDir = join(ROOT, 'dashboard', 'dist');
   const api = await startApiServer({
@@ -58,6 +61,7 @@ export async function startGateway(site: SiteConfig, root: Logger): Promise<Runn
     dashboardDir: existsSync(join(dashboardDir, 'index.html')) ? dashboardDir : null,
     logger: root,
     cameraControl: cameras?.control ?? null,
+    streamHub: video?.hub ?? null,
     dataDir,
   });
   return {
@@ -66,6 +70,7 @@ export async function startGateway(site: SiteConfig, root: Logger): Promise<Runn
     initialAdminPassword,
     async stop() {
       link.stop();
+      await video?.stop();
       await cameras?.stop();
       await api.close();
       journal.close();

@@ -15,6 +15,8 @@ import { siteRoutes } from './routes/site.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { deviceEventRoutes } from './routes/device-events.ts';
 import { cameraRoutes } from './routes/cameras.ts';
+import { streamRoutes } from './routes/streams.ts';
+import type { StreamHub } from '../streams/stream-hub.ts';
 import type { CameraControl } from '../linkage/camera-control.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { userRoutes } from './routes/users.ts';
@@ -32,6 +34,8 @@ export interface ApiServerOptions {
   dashboardDir: string | null;
   /** Manual PTZ and snapshots; null on a site without cameras. */
   cameraControl?: CameraControl | null;
+  /** Live video; null on a site without cameras. */
+  streamHub?: StreamHub | null;
   dataDir?: string;
   logger: Logger;
   /** Feed keepalive; tests shorten it. */
@@ -76,6 +80,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     await fastify.register(userRoutes(opts.auth));
     await fastify.register(healthRoutes(opts.app));
     await fastify.register(feedRoute(hub, opts.allowedOrigins));
+    await fastify.register(streamRoutes(opts.streamHub ?? null, opts.auth, opts.allowedOrigins, logger));
     if (opts.dashboardDir) await fastify.register(fastifyStatic, { root: opts.dashboardDir, index: 'index.html' });
 
     await fastify.listen({ host: opts.host, port: opts.port });

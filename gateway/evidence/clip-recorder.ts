@@ -135,6 +135,9 @@ class ClipRecording {
     }
     if (!this.init) return;
     const f = this.timeline.stamp(msg.data, msg.keyframe);
+    // Clips are video evidence: the camera's audio fragments (another track, another clock) are
+    // left out rather than mistimed.
+    if (f.companion) return;
     if (f.decodeTime !== null && this.lastDecode !== null && f.decodeTime <= this.lastDecode) {
       // Earlier than the whole clip: the camera's timeline started over, not a repeat.
       if (this.baseDecode !== null && f.decodeTime < this.baseDecode) this.finish('restarted');

@@ -39,6 +39,11 @@ const whole = (buf: Buffer) => ({ body: 0, end: buf.length });
 
 /** Ticks per second of the first video track (mdhd), or null if the init has none. */
 export function videoTimescale(init: Buffer): number | null {
+  return videoTrack(init)?.timescale ?? null;
+}
+
+/** The first video track's id (tkhd) and timescale (mdhd). */
+export function videoTrack(init: Buffer): { id: number; timescale: number } | null {
   const moov = child(init, whole(init), 'moov');
   if (!moov) return null;
   for (const trak of childBoxes(init, moov.body, moov.end)) {
@@ -48,9 +53,20 @@ export function videoTimescale(init: Buffer): number | null {
     const mdhd = mdia && child(init, mdia, 'mdhd');
     if (!hdlr || !mdhd || init.toString('latin1', hdlr.body + 8, hdlr.body + 12) !== 'vide') continue;
     const version = init.readUInt8(mdhd.body);
-    return init.readUInt32BE(mdhd.body + (version === 1 ? 20 : 12));
+    const timescale = init.readUInt32BE(mdhd.body + (version === 1 ? 20 : 12));
+    const tkhd = child(init, trak, 'tkhd');
+    const id = tkhd ? init.readUInt32BE(tkhd.body + (init.readUInt8(tkhd.body) === 1 ? 20 : 12)) : 1;
+    return { id, timescale };
   }
   return null;
+}
+
+/** The track id of a fragment's first traf (tfhd), or null. */
+export function fragmentTrackId(frag: Buffer): number | null {
+  const moof = child(frag, whole(frag), 'moof');
+  const traf = moof && child(frag, moof, 'traf');
+  const tfhd = traf && child(frag, traf, 'tfhd');
+  return tfhd ? frag.readUInt32BE(tfhd.body + 4) : null;
 }
 
 export interface FragmentInfo {

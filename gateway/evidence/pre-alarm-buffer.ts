@@ -47,7 +47,7 @@ export class PreAlarmBuffer {
   }
 
   push(f: TimedFragment): void {
-    if (!this.init) return;
+    if (!this.init || f.companion) return;
     const last = this.frags.at(-1);
     // A timeline that runs backwards is a restarted camera: what came before is another recording.
     if (last && f.atMs < last.atMs) this.clear();

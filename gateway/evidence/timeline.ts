@@ -2,7 +2,7 @@
 // preferred over arrival time: it is what a player shows, it has no network jitter, and it lets
 // tests replay minutes of video in milliseconds. Arrival time is the fallback for a stream
 // without tfdt.
-import { fragmentInfo, videoTimescale, type FragmentInfo } from './fmp4.ts';
+import { fragmentInfo, fragmentTrackId, videoTrack, type FragmentInfo } from './fmp4.ts';
 
 export interface TimedFragment {
   data: Buffer;
@@ -13,24 +13,39 @@ export interface TimedFragment {
   durationMs: number;
   /** Raw tfdt ticks: the recorder uses them to skip repeats and to start its clip at zero. */
   decodeTime: bigint | null;
+  /** Not the video track (the camera's audio): carried along, never used for timing. */
+  companion?: boolean;
 }
 
 const NO_INFO: FragmentInfo = { decodeTime: null, durationTicks: null, keyframe: null };
 
 export class FragmentTimeline {
   private timescale: number | null = null;
+  private videoTrackId: number | null = null;
 
   constructor(private readonly arrivalMs: () => number = Date.now) {}
 
   setInit(init: Buffer): void {
     try {
-      this.timescale = videoTimescale(init);
+      const track = videoTrack(init);
+      this.timescale = track?.timescale ?? null;
+      this.videoTrackId = track?.id ?? null;
     } catch {
       this.timescale = null;
+      this.videoTrackId = null;
     }
   }
 
   stamp(data: Buffer, keyframe: boolean): TimedFragment {
+    if (this.videoTrackId !== null) {
+      let track: number | null = null;
+      try {
+        track = fragmentTrackId(data);
+      } catch {
+        track = null;
+      }
+      if (track !== null && track !== this.videoTrackId) return { data, keyframe: false, atMs: NaN, durationMs: 0, decodeTime: null, companion: true };
+    }
     let info = NO_INFO;
     try {
       info = fragmentInfo(data);

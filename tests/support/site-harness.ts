@@ -21,6 +21,11 @@ export interface SiteHarnessOptions {
   heartbeatMs?: number;
   /** Simulated cameras with live ffmpeg media (default true). */
   cameraMedia?: boolean;
+  /**
+   * Video load: tests that are not about video keep no warm streams and record no clips (each
+   * costs an ffmpeg in the gateway and an encoder in the simulated camera).
+   */
+  video?: { warm: 'linked' | 'none'; clips: boolean; preSeconds?: number; postSeconds?: number };
   /** Edit the parsed YAML before it is written (add boxes, change timings). */
   edit?: (doc: Record<string, any>) => void;
 }
@@ -45,6 +50,8 @@ export class SiteHarness {
 
   async start(): Promise<void> {
     const doc = parseDocument(readFileSync(resolve('config/demo-school.yaml'), 'utf8')).toJS() as Record<string, any>;
+    const v = this.opts.video ?? { warm: 'none', clips: false };
+    doc.video = { warm: v.warm, warmProfile: 'sub', evidence: { clips: v.clips, preSeconds: v.preSeconds ?? 30, postSeconds: v.postSeconds ?? 30 } };
     this.opts.edit?.(doc);
     const cams: Array<{ onvif: { port: number } }> = doc.cameras ?? [];
     // Every TCP port in one batch, so none is handed out twice.

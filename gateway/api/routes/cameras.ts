@@ -86,7 +86,7 @@ export function cameraRoutes(app: GatewayApp, control: CameraControl | null, dat
       if (rel.startsWith('..') || rel.startsWith('/')) throw apiError('ATTACHMENT_NOT_FOUND');
       const body = await readFile(join(dataDir, rel)).catch(() => null);
       if (!body) throw apiError('ATTACHMENT_NOT_FOUND');
-      return reply.type('image/jpeg').header('cache-control', 'private, max-age=3600').send(body);
+      return reply.type(a.kind === 'clip' ? 'video/mp4' : 'image/jpeg').header('cache-control', 'private, max-age=3600').send(body);
     });
   };
 }
