@@ -62,6 +62,7 @@ export async function startGateway(site: SiteConfig, root: Logger): Promise<Runn
     logger: root,
     cameraControl: cameras?.control ?? null,
     streamHub: video?.hub ?? null,
+    talkTarget: video?.talkTarget ?? null,
     dataDir,
   });
   return {

@@ -82,7 +82,7 @@ export class SiteSimulators {
       if (!LOOPBACK.has(cam.onvif.host)) continue;
       const creds = this.secrets.cameras[cam.id];
       if (!creds) throw new Error(`no credentials for simulated camera "${cam.id}" in the secrets file`);
-      const media = this.opts.cameraMedia === false ? null : new CameraMedia({ cameraName: cam.id, username: creds.username, password: creds.password, rtspPort: 0, profiles: SIM_PROFILES });
+      const media = this.opts.cameraMedia === false ? null : new CameraMedia({ cameraName: cam.id, username: creds.username, password: creds.password, rtspPort: 0, profiles: SIM_PROFILES, backchannel: true });
       if (media) this.media.set(cam.id, media);
       const sim = new SimulatedCamera({
         id: cam.id,

@@ -16,6 +16,7 @@ import { incidentRoutes } from './routes/incidents.ts';
 import { deviceEventRoutes } from './routes/device-events.ts';
 import { cameraRoutes } from './routes/cameras.ts';
 import { streamRoutes } from './routes/streams.ts';
+import { intercomRoutes, type TalkTarget } from './routes/intercom.ts';
 import type { StreamHub } from '../streams/stream-hub.ts';
 import type { CameraControl } from '../linkage/camera-control.ts';
 import { deviceRoutes } from './routes/devices.ts';
@@ -36,6 +37,8 @@ export interface ApiServerOptions {
   cameraControl?: CameraControl | null;
   /** Live video; null on a site without cameras. */
   streamHub?: StreamHub | null;
+  /** The intercom's backchannel target per camera; null on a site without cameras. */
+  talkTarget?: TalkTarget | null;
   dataDir?: string;
   logger: Logger;
   /** Feed keepalive; tests shorten it. */
@@ -81,6 +84,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     await fastify.register(healthRoutes(opts.app));
     await fastify.register(feedRoute(hub, opts.allowedOrigins));
     await fastify.register(streamRoutes(opts.streamHub ?? null, opts.auth, opts.allowedOrigins, logger));
+    await fastify.register(intercomRoutes(opts.talkTarget ?? null, opts.auth, opts.allowedOrigins, logger));
     if (opts.dashboardDir) await fastify.register(fastifyStatic, { root: opts.dashboardDir, index: 'index.html' });
 
     await fastify.listen({ host: opts.host, port: opts.port });

@@ -16,7 +16,8 @@ export type Permission =
   | 'boxes.test'
   | 'users.manage'
   | 'cameras.view'
-  | 'cameras.control';
+  | 'cameras.control'
+  | 'intercom.talk';
 
 const ALL_INCIDENT: Permission[] = [
   'incidents.view',
@@ -29,8 +30,8 @@ const ALL_INCIDENT: Permission[] = [
 ];
 
 const TABLE: Record<Role, ReadonlySet<Permission>> = {
-  admin: new Set([...ALL_INCIDENT, 'devices.view', 'boxes.reset', 'boxes.test', 'users.manage', 'cameras.view', 'cameras.control']),
-  operator: new Set([...ALL_INCIDENT, 'devices.view', 'boxes.reset', 'boxes.test', 'cameras.view', 'cameras.control']),
+  admin: new Set([...ALL_INCIDENT, 'devices.view', 'boxes.reset', 'boxes.test', 'users.manage', 'cameras.view', 'cameras.control', 'intercom.talk']),
+  operator: new Set([...ALL_INCIDENT, 'devices.view', 'boxes.reset', 'boxes.test', 'cameras.view', 'cameras.control', 'intercom.talk']),
   security: new Set(['incidents.view', 'incidents.acknowledge', 'incidents.cancel', 'devices.view', 'boxes.reset', 'cameras.view']),
   patrol: new Set(['incidents.view', 'incidents.on-scene', 'incidents.resolve', 'devices.view', 'cameras.view']),
 };

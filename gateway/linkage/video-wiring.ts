@@ -17,6 +17,8 @@ import type { CameraFleet } from '../cameras/camera-fleet.ts';
 
 export interface RunningVideo {
   hub: StreamHub;
+  /** The camera's RTSP URI and account: its ONVIF backchannel for the intercom. */
+  talkTarget(cameraId: string): Promise<{ uri: string; username: string; password: string }>;
   stop(): Promise<void>;
 }
 
@@ -32,16 +34,14 @@ async function profileToken(fleet: CameraFleet, cameraId: string, profile: Strea
 
 export function startVideo(site: SiteConfig, secrets: Secrets, fleet: CameraFleet, app: GatewayApp, root: Logger): RunningVideo {
   const logger = root.child({ component: 'video' });
-  const hub = new StreamHub({
-    logger: root,
-    resolveSource: async (cameraId, profile) => {
-      const creds = secrets.cameras[cameraId] ?? secrets.cameras['*'];
-      if (!creds) throw new CodedError('STREAM_UNKNOWN_CAMERA', `no credentials for camera "${cameraId}"`);
-      const { cam, p } = await profileToken(fleet, cameraId, profile);
-      const uri = await cam.streamUri(p.token);
-      return { uri, username: creds.username, password: creds.password, encoding: p.encoding === 'H265' ? 'H265' : 'H264' };
-    },
-  });
+  const resolveSource = async (cameraId: string, profile: StreamProfile) => {
+    const creds = secrets.cameras[cameraId] ?? secrets.cameras['*'];
+    if (!creds) throw new CodedError('STREAM_UNKNOWN_CAMERA', `no credentials for camera "${cameraId}"`);
+    const { cam, p } = await profileToken(fleet, cameraId, profile);
+    const uri = await cam.streamUri(p.token);
+    return { uri, username: creds.username, password: creds.password, encoding: p.encoding === 'H265' ? ('H265' as const) : ('H264' as const) };
+  };
+  const hub = new StreamHub({ logger: root, resolveSource });
   const settings = EvidenceSettings.parse({
     preSeconds: site.video.evidence.preSeconds,
     postSeconds: site.video.evidence.postSeconds,
@@ -112,6 +112,7 @@ export function startVideo(site: SiteConfig, secrets: Secrets, fleet: CameraFlee
 
   return {
     hub,
+    talkTarget: (cameraId) => resolveSource(cameraId, 'main'),
     async stop() {
       app.off('feed', onFeed);
       fleet.off('health', onHealth);

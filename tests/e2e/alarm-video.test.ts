@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import { SiteHarness } from '../support/site-harness.ts';
 import { launchChromium } from '../support/browser.ts';
 import { until } from '../support/until.ts';
+import { dominantFrequency } from '../integration/intercom/audio-tools.ts';
 
 describe('alarm view with live video', () => {
   const site = new SiteHarness({
@@ -26,7 +27,10 @@ describe('alarm view with live video', () => {
   beforeAll(async () => {
     await site.start();
     await site.allOnline();
-    browser = await launchChromium();
+    // A fake microphone that plays a 440 Hz tone: the operator's voice for the intercom test.
+    const wav = join(site.dir, 'tone-440.wav');
+    await promisify(execFile)('ffmpeg', ['-hide_banner', '-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '20', '-ac', '1', '-c:a', 'pcm_s16le', '-y', wav]);
+    browser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${wav}`, '--autoplay-policy=no-user-gesture-required']);
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${site.baseUrl}/`);
     await page.locator('input:not([type="password"])').first().fill('admin');
@@ -77,6 +81,36 @@ describe('alarm view with live video', () => {
     // 3 s before + 2 s after, give or take a GOP (fragmented MP4 carries no overall duration).
     const duration = Math.max(...probe.packets.map((p) => Number(p.pts_time)));
     expect(duration).toBeGreaterThan(3);
+  });
+
+  it('the operator listens: the box camera microphone is decoded in the browser', async () => {
+    await page.locator('.alarm-panel .intercom-listen').click();
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() => {
+            const v = document.querySelector('.alarm-tiles video') as (HTMLVideoElement & { webkitAudioDecodedByteCount?: number }) | null;
+            return v && !v.muted ? (v.webkitAudioDecodedByteCount ?? 0) : 0;
+          }),
+        { timeout: 15000, interval: 250 },
+      )
+      .toBeGreaterThan(0);
+  });
+
+  it('the operator holds the talk button and the tone reaches the box camera speaker', async () => {
+    const media = site.sims.media.get('cam-box-gate')!;
+    media.clearBackchannel();
+    const talk = page.locator('.alarm-panel .intercom-talk');
+    await talk.waitFor({ timeout: 10000 });
+    const box = (await talk.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await until(() => media.backchannelRecording().pcm.length >= 8000 * 1.2, 15000, '1.2 s of talk-back audio at the box');
+    await page.mouse.up();
+    const rec = media.backchannelRecording();
+    // Skip the first 200 ms (microphone start-up), then the tone must dominate.
+    expect(dominantFrequency(rec.pcm.subarray(1600), rec.sampleRate)).toBeGreaterThan(420);
+    expect(dominantFrequency(rec.pcm.subarray(1600), rec.sampleRate)).toBeLessThan(460);
   });
 
   it('refuses a stream socket without a session', async () => {

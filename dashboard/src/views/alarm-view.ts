@@ -20,6 +20,7 @@ import { kindLabel, local, priorityLabel, t, timeText } from '../i18n.ts';
 import type { ViewModel } from '../state.ts';
 import { createVideoTile, type VideoTile } from '../video/video-tile.ts';
 import { h, reconcileChildren, setAttr, setClass, setText } from './dom.ts';
+import { createIntercomControls } from './intercom-controls.ts';
 
 export interface AlarmView {
   el: HTMLElement;
@@ -47,6 +48,7 @@ export function createAlarmView(opts: AlarmViewOptions): AlarmView {
   const closeBtn = h('button', { className: 'secondary alarm-close', attrs: { type: 'button' } });
   const tilesEl = h('div', { className: 'alarm-tiles' });
   const noCamera = h('p', { className: 'empty' });
+  const intercom = createIntercomControls();
   const snapsHeading = h('h3');
   const snapsEmpty = h('p', { className: 'alarm-snaps-empty' });
   const snapsList = h('div', { className: 'alarm-snaps' });
@@ -59,6 +61,7 @@ export function createAlarmView(opts: AlarmViewOptions): AlarmView {
     h('div', { className: 'alarm-head' }, h('div', { className: 'alarm-title' }, prio, boxName, kind), closeBtn),
     h('div', { className: 'alarm-where' }, location, opened),
     tilesEl,
+    intercom.el,
     noCamera,
     h('div', { className: 'alarm-snapshots' }, snapsHeading, snapsEmpty, snapsList),
     listBox,
@@ -92,6 +95,7 @@ export function createAlarmView(opts: AlarmViewOptions): AlarmView {
     for (const tile of tiles) tile.destroy();
     tiles = [];
     tilesFor = null;
+    intercom.setTarget(null, () => null);
   };
 
   const showTiles = (incident: Incident, view: ViewModel): void => {
@@ -99,6 +103,8 @@ export function createAlarmView(opts: AlarmViewOptions): AlarmView {
       dropTiles();
       const cams = alarmCameras(opts.site, incident.boxId);
       if (cams.own) tiles.push(createVideoTile({ camera: cams.own, role: 'alarm.ownCamera' }));
+      const own = tiles[0] ?? null;
+      intercom.setTarget(cams.own ? own?.cameraId ?? null : null, () => own?.el.querySelector('video') ?? null);
       if (cams.dome) tiles.push(createVideoTile({ camera: cams.dome, role: 'alarm.dome' }));
       tilesFor = incident.boxId;
       reconcileChildren(

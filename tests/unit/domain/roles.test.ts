@@ -15,6 +15,7 @@ const EXPECTED: Record<Permission, Role[]> = {
   'users.manage': ['admin'],
   'cameras.view': ['admin', 'operator', 'security', 'patrol'],
   'cameras.control': ['admin', 'operator'],
+  'intercom.talk': ['admin', 'operator'],
 };
 
 describe('roles', () => {
