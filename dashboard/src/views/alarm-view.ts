@@ -102,10 +102,12 @@ export function createAlarmView(opts: AlarmViewOptions): AlarmView {
     if (tilesFor !== incident.boxId) {
       dropTiles();
       const cams = alarmCameras(opts.site, incident.boxId);
-      if (cams.own) tiles.push(createVideoTile({ camera: cams.own, role: 'alarm.ownCamera' }));
+      // The sub profile is the one the gateway keeps warm for alarm-linked cameras: the picture
+      // comes from its cached GOP at once instead of waiting for a cold stream's next keyframe.
+      if (cams.own) tiles.push(createVideoTile({ camera: cams.own, role: 'alarm.ownCamera', profile: 'sub' }));
       const own = tiles[0] ?? null;
       intercom.setTarget(cams.own ? own?.cameraId ?? null : null, () => own?.el.querySelector('video') ?? null);
-      if (cams.dome) tiles.push(createVideoTile({ camera: cams.dome, role: 'alarm.dome' }));
+      if (cams.dome) tiles.push(createVideoTile({ camera: cams.dome, role: 'alarm.dome', profile: 'sub' }));
       tilesFor = incident.boxId;
       reconcileChildren(
         tilesEl,
