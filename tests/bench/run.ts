@@ -3,6 +3,7 @@
 const benches: Record<string, () => Promise<unknown>> = {
   alarm: () => import('./alarm.ts').then((m) => m.run()),
   ptz: () => import('./ptz.ts').then((m) => m.run()),
+  video: () => import('./video.ts').then((m) => m.run()),
 };
 
 const name = process.argv[2];

@@ -5,6 +5,13 @@
 // to the wall clock (RTCTIME, microseconds) minus local midnight, so drawtext's `%{pts\:hms}`
 // prints the local time of day with milliseconds at the moment the frame was made. The pts is put
 // back to N/fps before encoding. A process that runs past midnight shows 24:xx (hms counts on).
+//
+// A machine-readable timecode strip sits at the bottom left (timecodeLayout): a row of square
+// blocks, black = 0 and white = 1, painted by `geq` from the same frame time. Blocks 0..26 hold
+// the Gray code of floor(ms since local midnight), least significant bit first (27 bits reach
+// 37 h); the last block is a parity bit (even parity over the data blocks, which for a Gray code
+// is the lowest bit of the binary value). The strip is cut from the frame itself (split + crop),
+// so it carries exactly the frame's own timestamp. tests/support/timecode.ts decodes it.
 import { existsSync } from 'node:fs';
 
 export interface PictureOptions {
@@ -59,6 +66,37 @@ export function overlayLayout(width: number, height: number): { name: TextBox; t
   };
 }
 
+export interface TimecodeLayout {
+  x: number;
+  y: number;
+  blockW: number;
+  blockH: number;
+  /** Data bits plus one parity bit. */
+  bits: number;
+}
+
+/** Gray-coded data bits of ms since local midnight; one parity block follows them. */
+export const TIMECODE_DATA_BITS = 27;
+
+/**
+ * Where the timecode strip sits: bottom left, on the 16-pixel macroblock grid where the picture
+ * is big enough (blocks aligned with macroblocks survive compression best).
+ */
+export function timecodeLayout(width: number, height: number): TimecodeLayout {
+  const bits = TIMECODE_DATA_BITS + 1;
+  const block = Math.max(2, Math.min(16, 2 * Math.floor(width / bits / 2), 2 * Math.floor(height / 8 / 2)));
+  const y = Math.max(0, block * Math.floor((height - block) / block));
+  return { x: 0, y, blockW: block, blockH: block, bits };
+}
+
+/** The `geq` luma expression of the strip: block k = bit k of the Gray code, the last = parity. */
+export function timecodeLumaExpr(layout: TimecodeLayout): string {
+  const ms = 'floor(T*1000)';
+  const k = `floor(X/${layout.blockW})`;
+  const gray = `mod(floor(${ms}/pow(2,${k}))+floor(${ms}/pow(2,${k}+1)),2)`;
+  return `255*if(lt(X,${layout.blockW * TIMECODE_DATA_BITS}),${gray},mod(${ms},2))`;
+}
+
 /** Letters, digits and a few signs survive; everything else would need filtergraph escaping. */
 export function burnableName(name: string): string {
   return name.replace(/[^A-Za-z0-9 _.#-]/g, '_').slice(0, 40);
@@ -72,14 +110,24 @@ function drawtext(text: string, box: TextBox, fontFile: string | null): string {
 /** The lavfi source graph with the name and the wall-clock time burned in. */
 export function pictureGraph(o: PictureOptions): string {
   const layout = overlayLayout(o.width, o.height);
+  const tc = timecodeLayout(o.width, o.height);
+  const stripW = tc.blockW * tc.bits;
   const midnightUs = Math.round(o.localMidnightMs * 1000);
   return [
     `testsrc2=size=${o.width}x${o.height}:rate=${o.fps}`,
+    // Opaque planar YUV from the start: with testsrc2's default yuva the overlaid strip vanished.
+    'format=yuv420p',
     'realtime',
     'settb=1/1000000',
     `setpts=RTCTIME-${midnightUs}`,
     drawtext(burnableName(o.cameraName), layout.name, o.fontFile),
     drawtext('%{pts\\:hms}', layout.time, o.fontFile),
+    'split[pic][tc]',
+  ].join(',') + [
+    `;[tc]crop=${stripW}:${tc.blockH}:${tc.x}:${tc.y}`,
+    `geq=lum='${timecodeLumaExpr(tc)}':cb=128:cr=128[strip]`,
+  ].join(',') + [
+    `;[pic][strip]overlay=x=${tc.x}:y=${tc.y}`,
     `settb=1/${o.fps}`,
     'setpts=N',
   ].join(',');

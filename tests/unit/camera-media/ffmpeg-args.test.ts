@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { burnableName, encoderArgs, overlayLayout, pictureGraph, snapshotArgs } from '../../../simulators/camera/rtsp/ffmpeg-args.ts';
+import { burnableName, encoderArgs, overlayLayout, pictureGraph, snapshotArgs, timecodeLayout, timecodeLumaExpr } from '../../../simulators/camera/rtsp/ffmpeg-args.ts';
 
 const picture = { cameraName: 'gate cam 1', width: 640, height: 360, fps: 15, localMidnightMs: 1_700_000_000_000, fontFile: '/f.ttf' };
 const argAfter = (args: string[], flag: string): string | undefined => args[args.indexOf(flag) + 1];
@@ -46,5 +46,22 @@ describe('ffmpeg command lines', () => {
     expect(l.time.fontSize).toBeGreaterThanOrEqual(360 / 8);
     expect(l.time.y).toBeGreaterThan(l.name.y + l.name.fontSize);
     expect(l.time.y + l.time.fontSize).toBeLessThan(360);
+  });
+
+  it('puts a timecode strip of 16x16 blocks (27 Gray-coded bits + parity) bottom left, on the macroblock grid, below the clock', () => {
+    for (const [w, h] of [[640, 360], [960, 540]] as const) {
+      const tc = timecodeLayout(w, h);
+      expect(tc).toMatchObject({ x: 0, blockW: 16, blockH: 16, bits: 28 });
+      expect(tc.y % 16).toBe(0);
+      expect(tc.y + tc.blockH).toBeLessThanOrEqual(h);
+      const time = overlayLayout(w, h).time;
+      expect(tc.y).toBeGreaterThan(time.y + time.fontSize + 6);
+    }
+    const tc = timecodeLayout(640, 360);
+    const graph = pictureGraph(picture);
+    // Cut from the frame itself, so the strip carries exactly the frame's timestamp.
+    expect(graph).toContain('split[pic][tc];[tc]crop=448:16:0:336,');
+    expect(graph).toContain(`geq=lum='${timecodeLumaExpr(tc)}':cb=128:cr=128[strip];[pic][strip]overlay=x=0:y=336,`);
+    expect(timecodeLumaExpr(tc)).toContain('floor(T*1000)');
   });
 });
