@@ -5,14 +5,17 @@ import { fmp4Args, uriWithCredentials, type SourceCredentials } from './ffmpeg-a
 import { Fmp4Parser } from './fmp4-boxes.ts';
 import { LiveStream, type LiveStreamOptions, type StreamMessage } from './live-stream.ts';
 
-export type CameraStreamOptions = LiveStreamOptions;
+export type CameraStreamOptions = LiveStreamOptions & { audio?: boolean };
 
 export class CameraStream extends LiveStream {
   private parser = new Fmp4Parser();
   private codecsString: string | null = null;
 
+  private readonly audio: boolean;
+
   constructor(opts: CameraStreamOptions) {
     super(opts);
+    this.audio = opts.audio ?? false;
   }
 
   /** RFC 6381 codecs of the current ffmpeg's output, e.g. `avc1.42C01E` (null before the init). */
@@ -21,7 +24,7 @@ export class CameraStream extends LiveStream {
   }
 
   protected ffmpegArgs(uri: string): string[] {
-    return fmp4Args(uri, this.processTag);
+    return fmp4Args(uri, this.processTag, this.audio);
   }
 
   protected sourceUri(src: SourceCredentials): string {

@@ -26,13 +26,19 @@ export function redactUri(uri: string): string {
 const INPUT = (uri: string): string[] => ['-hide_banner', '-nostdin', '-loglevel', 'warning', '-rtsp_transport', 'tcp', '-i', uri];
 
 /** Copy-remux to fragmented MP4, one fragment per frame (about 0.2 s behind live, see field notes). */
-export function fmp4Args(uri: string, processTag: string): string[] {
+/**
+ * audio: the camera's sound as AAC (browsers' MSE do not play G.711). Off by default: MSE plays
+ * only where audio and video are both buffered, and the camera's audio arriving in bursts held
+ * the picture back to ~1 frame/s and ~600 ms behind (measured); the alarm view is video only and
+ * an operator who wants to listen opens the audio stream.
+ */
+export function fmp4Args(uri: string, processTag: string, audio = false): string[] {
   return [
     ...INPUT(uri),
-    '-map', '0:v:0', '-map', '0:a?',
+    '-map', '0:v:0',
+    ...(audio ? ['-map', '0:a?'] : []),
     '-c:v', 'copy',
-    // Browsers' MSE do not play G.711, the usual camera audio: AAC it is.
-    '-c:a', 'aac', '-b:a', '64k', '-ar', '16000', '-ac', '1',
+    ...(audio ? ['-c:a', 'aac', '-b:a', '64k', '-ar', '16000', '-ac', '1'] : ['-an']),
     '-metadata', `title=${processTag}`,
     '-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof+frag_every_frame',
     '-flush_packets', '1', 'pipe:1',

@@ -56,9 +56,9 @@ export class StreamHub {
   }
 
   /** The shared stream for this camera/profile/format (created, not started: subscribe starts it). */
-  viewer(cameraId: string, profile: StreamProfile, format: StreamFormat): LiveStream {
+  viewer(cameraId: string, profile: StreamProfile, format: StreamFormat, audio = false): LiveStream {
     if (this.stopped) throw streamError('STREAM_CLOSED', { cameraId });
-    const key = keyOf(cameraId, profile, format);
+    const key = keyOf(cameraId, profile, format) + (audio && format === 'fmp4' ? '+audio' : '');
     const existing = this.streams.get(key);
     if (existing) return existing.stream;
     const log = this.opts.logger.child({ camera: cameraId, profile, format });
@@ -69,7 +69,7 @@ export class StreamHub {
       logger: log,
       ...(this.opts.idleStopMs !== undefined ? { idleStopMs: this.opts.idleStopMs } : {}),
     };
-    const stream = format === 'fmp4' ? new CameraStream(opts) : new Mpeg1Stream(opts);
+    const stream = format === 'fmp4' ? new CameraStream({ ...opts, audio }) : new Mpeg1Stream(opts);
     // A stream that found its camera gone for good is dropped; the next viewer gets a fresh one.
     stream.on('fatal', () => {
       if (this.streams.get(key)?.stream === stream) this.streams.delete(key);
@@ -79,10 +79,10 @@ export class StreamHub {
   }
 
   /** Resolves the camera first (unknown → STREAM_UNKNOWN_CAMERA) and picks the format its encoding needs. */
-  async open(cameraId: string, profile: StreamProfile): Promise<{ stream: LiveStream; format: StreamFormat }> {
+  async open(cameraId: string, profile: StreamProfile, audio = false): Promise<{ stream: LiveStream; format: StreamFormat }> {
     const src = await this.resolve(cameraId, profile);
     const format = formatFor(src.encoding);
-    return { stream: this.viewer(cameraId, profile, format), format };
+    return { stream: this.viewer(cameraId, profile, format, audio), format };
   }
 
   /** Exactly these cameras (for this profile) stay running with their GOP cached. */

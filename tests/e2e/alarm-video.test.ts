@@ -89,8 +89,8 @@ describe('alarm view with live video', () => {
       .poll(
         () =>
           page.evaluate(() => {
-            const v = document.querySelector('.alarm-tiles video') as (HTMLVideoElement & { webkitAudioDecodedByteCount?: number }) | null;
-            return v && !v.muted ? (v.webkitAudioDecodedByteCount ?? 0) : 0;
+            const vs = [...document.querySelectorAll('.alarm-tiles video')] as Array<HTMLVideoElement & { webkitAudioDecodedByteCount?: number }>;
+            return Math.max(0, ...vs.filter((v) => !v.muted).map((v) => v.webkitAudioDecodedByteCount ?? 0));
           }),
         { timeout: 15000, interval: 250 },
       )

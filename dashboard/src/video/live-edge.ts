@@ -104,10 +104,10 @@ export const REFUSALS: Readonly<Record<number, StreamRefusal>> = {
 };
 export type StreamRefusal = 'unauthorised' | 'forbidden' | 'unknown-camera';
 
-export function streamPath(cameraId: string, profile: StreamProfile, format: StreamFormat): string {
-  return `/api/streams/${encodeURIComponent(cameraId)}?profile=${profile}&format=${format}`;
+export function streamPath(cameraId: string, profile: StreamProfile, format: StreamFormat, audio = false): string {
+  return `/api/streams/${encodeURIComponent(cameraId)}?profile=${profile}&format=${format}${audio ? '&audio=1' : ''}`;
 }
 
-export function streamUrl(loc: { protocol: string; host: string }, cameraId: string, profile: StreamProfile, format: StreamFormat): string {
-  return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}${streamPath(cameraId, profile, format)}`;
+export function streamUrl(loc: { protocol: string; host: string }, cameraId: string, profile: StreamProfile, format: StreamFormat, audio = false): string {
+  return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}${streamPath(cameraId, profile, format, audio)}`;
 }

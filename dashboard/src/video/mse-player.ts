@@ -13,6 +13,8 @@ export const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 export interface MsePlayerOptions extends PlayerEvents {
   cameraId: string;
   profile?: StreamProfile;
+  /** With the camera's sound (listening in); picture-only streams start faster. */
+  audio?: boolean;
   /** Defaults to the same-origin /api/streams URL. */
   url?: string;
   createSocket?: (url: string) => WebSocket;
@@ -67,7 +69,8 @@ export class MsePlayer implements LivePlayer {
     private readonly video: HTMLVideoElement,
     private readonly opts: MsePlayerOptions,
   ) {
-    video.muted = true;
+    // Picture-only streams play muted (autoplay); a stream opened for listening plays its sound.
+    video.muted = !opts.audio;
     video.playsInline = true;
     video.autoplay = true;
     this.firstFrame = new Promise<number>((resolve) => {
@@ -89,7 +92,7 @@ export class MsePlayer implements LivePlayer {
     }
     video.addEventListener('waiting', this.onWaiting);
     video.addEventListener('error', this.onVideoError);
-    const url = opts.url ?? streamUrl(location, opts.cameraId, opts.profile ?? 'main', 'fmp4');
+    const url = opts.url ?? streamUrl(location, opts.cameraId, opts.profile ?? 'main', 'fmp4', opts.audio ?? false);
     this.socket = new StreamSocket(
       { url, ...(opts.createSocket ? { createSocket: opts.createSocket } : {}), ...(opts.random ? { random: opts.random } : {}) },
       {

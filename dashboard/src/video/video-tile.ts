@@ -33,6 +33,8 @@ export interface VideoTileOptions {
   /** A caption before the name, e.g. "Linked PTZ dome"; defaults to the camera's kind. */
   role?: MessageKey;
   profile?: StreamProfile;
+  /** Open the stream with the camera's sound, unmuted (listening in). */
+  audio?: boolean;
 }
 
 export interface VideoTile {
@@ -104,11 +106,13 @@ export function createVideoTile(opts: VideoTileOptions): VideoTile {
   };
 
   const startMse = (): void => {
-    const video = h('video', { className: 'video-picture', attrs: { muted: '', playsinline: '', autoplay: '' } });
+    const video = h('video', { className: 'video-picture', attrs: { ...(opts.audio ? {} : { muted: '' }), playsinline: '', autoplay: '' } });
+    video.muted = !opts.audio;
     frame.insertBefore(video, overlay);
     const p = new MsePlayer(video, {
       cameraId: camera.id,
       profile: opts.profile ?? 'main',
+      audio: opts.audio ?? false,
       ...events,
       onFallback: () => {
         video.remove();

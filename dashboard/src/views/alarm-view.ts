@@ -95,7 +95,7 @@ export function createAlarmView(opts: AlarmViewOptions): AlarmView {
     for (const tile of tiles) tile.destroy();
     tiles = [];
     tilesFor = null;
-    intercom.setTarget(null, () => null);
+    intercom.setTarget(null, () => undefined);
   };
 
   const showTiles = (incident: Incident, view: ViewModel): void => {
@@ -105,8 +105,17 @@ export function createAlarmView(opts: AlarmViewOptions): AlarmView {
       // The sub profile is the one the gateway keeps warm for alarm-linked cameras: the picture
       // comes from its cached GOP at once instead of waiting for a cold stream's next keyframe.
       if (cams.own) tiles.push(createVideoTile({ camera: cams.own, role: 'alarm.ownCamera', profile: 'sub' }));
-      const own = tiles[0] ?? null;
-      intercom.setTarget(cams.own ? own?.cameraId ?? null : null, () => own?.el.querySelector('video') ?? null);
+      const ownCamera = cams.own;
+      intercom.setTarget(ownCamera ? ownCamera.id : null, (on) => {
+        if (!ownCamera) return;
+        const i = tiles.findIndex((x) => x.cameraId === ownCamera.id);
+        if (i < 0) return;
+        const fresh = createVideoTile({ camera: ownCamera, role: 'alarm.ownCamera', profile: 'sub', audio: on });
+        tiles[i]!.destroy();
+        tiles[i] = fresh;
+        reconcileChildren(tilesEl, tiles.map((x) => x.el));
+        opts.changed();
+      });
       if (cams.dome) tiles.push(createVideoTile({ camera: cams.dome, role: 'alarm.dome', profile: 'sub' }));
       tilesFor = incident.boxId;
       reconcileChildren(

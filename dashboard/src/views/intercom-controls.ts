@@ -7,7 +7,7 @@ import { h, setText } from './dom.ts';
 export interface IntercomControls {
   el: HTMLElement;
   /** The camera in the box (its microphone and speaker), or null: the controls hide. */
-  setTarget(cameraId: string | null, video: () => HTMLVideoElement | null): void;
+  setTarget(cameraId: string | null, listen: (on: boolean) => void): void;
   destroy(): void;
 }
 
@@ -17,7 +17,7 @@ export function createIntercomControls(): IntercomControls {
   const status = h('span', { className: 'intercom-status', attrs: { role: 'status' } });
   const el = h('div', { className: 'intercom' }, listen, talk, status);
   let cameraId: string | null = null;
-  let videoOf: () => HTMLVideoElement | null = () => null;
+  let setListening: (on: boolean) => void = () => undefined;
   let client: TalkClient | null = null;
   let listening = false;
 
@@ -33,8 +33,8 @@ export function createIntercomControls(): IntercomControls {
 
   listen.addEventListener('click', () => {
     listening = !listening;
-    const v = videoOf();
-    if (v) v.muted = !listening;
+    // The sound comes on its own stream (the picture-only one starts faster): the tile reopens.
+    setListening(listening);
     paintListen();
   });
   const start = (e: Event) => {
@@ -61,14 +61,14 @@ export function createIntercomControls(): IntercomControls {
 
   return {
     el,
-    setTarget(id, video) {
+    setTarget(id, listen) {
       if (id !== cameraId) {
         stop();
         listening = false;
         paintListen();
       }
       cameraId = id;
-      videoOf = video;
+      setListening = listen;
       el.hidden = id === null;
     },
     destroy() {

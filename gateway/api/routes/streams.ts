@@ -18,6 +18,8 @@ const Query = z.strictObject({
   profile: z.enum(['main', 'sub']).default('sub'),
   /** Force the fallback (mpeg1) even for H.264; normally the camera's codec decides. */
   format: z.enum(['fmp4', 'mpeg1']).optional(),
+  /** 1: with the camera's sound (listening in); the default picture-only stream starts faster. */
+  audio: z.enum(['0', '1']).default('0'),
 });
 
 export const CLOSE_SESSION_ENDED = 4001;
@@ -61,11 +63,11 @@ export function streamRoutes(hub: StreamHub | null, auth: AuthService, allowedOr
         });
         socket.on('error', (err) => logger.debug({ err, cameraId }, 'stream socket error'));
         hub!
-          .open(cameraId, q.profile)
+          .open(cameraId, q.profile, q.audio === '1')
           .then(({ stream, format }) => {
             if (socket.readyState !== socket.OPEN) return;
             const chosen = q.format ?? format;
-            const s = chosen === format ? stream : hub!.viewer(cameraId, q.profile, chosen);
+            const s = chosen === format ? stream : hub!.viewer(cameraId, q.profile, chosen, q.audio === '1');
             detach = pumpStreamToSocket(socket, s, { format: chosen });
             logger.info({ cameraId, profile: q.profile, format: chosen, username: session.user.username }, 'viewer joined');
           })

@@ -5,8 +5,15 @@ import { fmp4Args, mpeg1Args, redactUri, uriWithCredentials } from '../../../gat
 const argAfter = (args: string[], flag: string): string | undefined => args[args.indexOf(flag) + 1];
 
 describe('stream ffmpeg command lines', () => {
-  it('copies the video (no re-encode) into per-frame fragmented MP4 with AAC audio when present', () => {
+  it('is picture-only by default: no audio track to hold MSE back', () => {
     const args = fmp4Args('rtsp://u:p@127.0.0.1:554/main', 'gwstream-x');
+    expect(args).toContain('-an');
+    expect(args).not.toContain('0:a?');
+    expect(argAfter(args, '-c:v')).toBe('copy');
+  });
+
+  it('copies the video (no re-encode) into per-frame fragmented MP4 with AAC audio when asked', () => {
+    const args = fmp4Args('rtsp://u:p@127.0.0.1:554/main', 'gwstream-x', true);
     expect(argAfter(args, '-c:v')).toBe('copy');
     expect(argAfter(args, '-c:a')).toBe('aac');
     expect(args).toContain('0:a?');
