@@ -23,7 +23,8 @@ export function redactUri(uri: string): string {
   return uri.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
 }
 
-const INPUT = (uri: string): string[] => ['-hide_banner', '-nostdin', '-loglevel', 'warning', '-rtsp_transport', 'tcp', '-i', uri];
+// nobuffer/low_delay: hand each packet on as it arrives instead of buffering for analysis.
+const INPUT = (uri: string): string[] => ['-hide_banner', '-nostdin', '-loglevel', 'warning', '-fflags', 'nobuffer', '-flags', 'low_delay', '-rtsp_transport', 'tcp', '-i', uri];
 
 /** Copy-remux to fragmented MP4, one fragment per frame (about 0.2 s behind live, see field notes). */
 /**

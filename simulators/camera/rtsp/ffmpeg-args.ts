@@ -158,6 +158,9 @@ export function encoderArgs(o: EncoderOptions): string[] {
     '-bufsize', `${kbps}k`,
     '-x264-params', 'repeat-headers=1',
     '-metadata', `title=${o.processTag}`,
+    // Like a camera's hardware encoder: every packet goes out at once, no muxing delay.
+    '-flush_packets', '1',
+    '-muxdelay', '0',
     '-f', 'rtsp',
     '-rtsp_transport', 'tcp',
     o.publishUrl,
