@@ -8,9 +8,35 @@ export type LocalText = { zh: string; en: string };
 export type Priority = 'red' | 'orange' | 'yellow';
 export type Transport = 'serial' | 'modbus' | 'mqtt';
 
+export type Role = 'admin' | 'operator' | 'security' | 'patrol';
+
 export interface User {
   username: string;
   role: string;
+  /** A patrol officer's team (a patrolTeams id from /api/site); null for everyone else. */
+  team?: string | null;
+  /** What the server lets this user do (GET /api/me); the server still checks every request. */
+  permissions?: string[];
+}
+
+/** An account as the administrator sees it (GET /api/users). */
+export interface UserRecord {
+  username: string;
+  role: Role;
+  team: string | null;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface PatrolTeam {
+  id: string;
+  name: LocalText;
+}
+
+/** Targets the centre is measured against (seconds from the alarm). */
+export interface ResponseTargets {
+  acknowledgeS: number;
+  arriveS: number;
 }
 
 export interface SessionResponse {
@@ -65,6 +91,8 @@ export interface Site {
   buildings: Building[];
   boxes: AlarmBox[];
   cameras: SiteCamera[];
+  patrolTeams: PatrolTeam[];
+  response: ResponseTargets;
 }
 
 export type CameraState = 'connecting' | 'online' | 'offline' | 'auth-failed';
@@ -97,6 +125,8 @@ export type IncidentState =
   | 'new'
   | 'acknowledged'
   | 'dispatched'
+  | 'accepted'
+  | 'en_route'
   | 'on_scene'
   | 'resolved'
   | 'closed'
@@ -108,6 +138,7 @@ export interface IncidentStep {
   by: string;
   note?: string;
   team?: string;
+  reason?: string;
 }
 
 export interface Incident {
@@ -150,3 +181,25 @@ export type FeedMessage =
   | { type: 'bridge'; connected: boolean }
   | { type: 'camera'; camera: CameraView }
   | { type: 'attachment'; attachment: Attachment };
+
+/** GET /api/health: the gateway's own health, for the ops view. */
+export interface GatewayHealth {
+  ok: boolean;
+  now: string;
+  startedAt: string;
+  uptimeS: number;
+  bridge: { connected: boolean };
+  openIncidents: number;
+  devices: { total: number; online: number; inAlarm: number };
+  cameras: { total: number; online: number };
+  process: { rssMiB: number; heapUsedMiB: number };
+  journal: { bytes: number };
+  disk: { freeBytes: number | null };
+}
+
+/** GET /api/config: the running site configuration with every secret removed. */
+export interface RunningConfig {
+  source: string;
+  loadedAt: string;
+  config: Record<string, unknown>;
+}

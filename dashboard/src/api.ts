@@ -21,7 +21,8 @@ export function toApiError(err: unknown): ApiError {
   return new ApiError('NETWORK', err instanceof Error ? err.message : String(err), 0);
 }
 
-async function request(method: string, path: string, body?: unknown): Promise<unknown> {
+/** One call to the gateway's HTTP API; views with API needs of their own build on this. */
+export async function request(method: string, path: string, body?: unknown): Promise<unknown> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -50,7 +51,8 @@ async function request(method: string, path: string, body?: unknown): Promise<un
   return data;
 }
 
-function expect<T>(data: unknown, check: (v: unknown) => T | null): T {
+/** Checks a reply's shape; a reply that does not fit rejects with BAD_RESPONSE. */
+export function expect<T>(data: unknown, check: (v: unknown) => T | null): T {
   const value = check(data);
   if (value === null) throw new ApiError('BAD_RESPONSE', 'unexpected reply from the gateway', 200);
   return value;

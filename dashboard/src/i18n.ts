@@ -63,6 +63,8 @@ const zh = {
   'state.new': '新报警',
   'state.acknowledged': '已确认',
   'state.dispatched': '已派警',
+  'state.accepted': '巡逻已接单',
+  'state.en_route': '巡逻在途',
   'state.on_scene': '已到场',
   'state.resolved': '已处置',
   'state.closed': '已关闭',
@@ -185,6 +187,8 @@ const en: Record<MessageKey, string> = {
   'state.new': 'New',
   'state.acknowledged': 'Acknowledged',
   'state.dispatched': 'Dispatched',
+  'state.accepted': 'Accepted',
+  'state.en_route': 'On the way',
   'state.on_scene': 'On scene',
   'state.resolved': 'Resolved',
   'state.closed': 'Closed',
@@ -321,4 +325,16 @@ export function timeText(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString(current === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false });
+}
+
+/**
+ * A typed string table of a view's own, in both languages, following the chosen language.
+ * The English table must have every key of the Chinese one, so a missing string fails tsc.
+ */
+export function makeTranslator<K extends string>(zhTable: Record<K, string>, enTable: Record<K, string>) {
+  return (key: K, vars?: Record<string, string | number>): string => {
+    const text = (current === 'zh' ? zhTable : enTable)[key];
+    if (!vars) return text;
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  };
 }

@@ -150,7 +150,10 @@ export function parseSite(v: unknown): Site | null {
     const links: unknown = (b as { cameras?: unknown }).cameras;
     return { ...b, cameras: Array.isArray(links) ? links.filter(isBoxCameraLink) : [] };
   });
-  return { ...(v as unknown as Site), boxes, cameras };
+  const patrolTeams = Array.isArray(v.patrolTeams) ? v.patrolTeams.filter((t) => isObj(t) && isStr(t.id) && isLocalText(t.name)) : [];
+  const r = v.response;
+  const response = isObj(r) && isNum(r.acknowledgeS) && isNum(r.arriveS) ? { acknowledgeS: r.acknowledgeS, arriveS: r.arriveS } : { acknowledgeS: 60, arriveS: 300 };
+  return { ...(v as unknown as Site), boxes, cameras, patrolTeams: patrolTeams as Site['patrolTeams'], response };
 }
 
 /** Parses one WebSocket text frame; null for anything that is not a known, well-formed message. */

@@ -134,6 +134,8 @@ describe('alarm panel selection', () => {
         { id: 'cam-other', name: { zh: '其他', en: 'Other' }, kind: 'fixed' },
         { id: 'dome-1', name: { zh: '球机', en: 'Dome' }, kind: 'ptz' },
       ],
+      patrolTeams: [],
+      response: { acknowledgeS: 60, arriveS: 300 },
     } satisfies Site;
     const c = alarmCameras(site, 'box-gate');
     expect(c.own?.id).toBe('cam-gate');

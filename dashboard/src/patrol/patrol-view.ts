@@ -1,0 +1,8 @@
+// Placeholder until this page lands: the shell can already route to it.
+import type { MountedView, ViewContext } from '../views/view-contract.ts';
+
+export function createPatrolView(_ctx: ViewContext): MountedView {
+  const el = document.createElement('main');
+  el.textContent = '…';
+  return { el, update: () => {}, dispose: () => {} };
+}
