@@ -111,6 +111,18 @@ export const ModbusBus = z.strictObject({
   modules: z.array(ModbusModule).min(1).max(32),
 });
 
+/** A patrol team the centre dispatches to; patrol users belong to one. */
+export const PatrolTeam = z.strictObject({
+  id,
+  name: LocalText,
+});
+
+/** The centre's targets, in seconds from the alarm: acknowledged by, someone on scene by. */
+export const ResponseTargets = z.strictObject({
+  acknowledgeS: z.number().int().min(1).max(3600).default(60),
+  arriveS: z.number().int().min(1).max(86400).default(300),
+});
+
 export const Building = z.strictObject({
   id,
   name: LocalText,
@@ -141,6 +153,9 @@ export const SiteConfig = z
     serialLines: z.array(SerialLine).max(32).default([]),
     modbusBuses: z.array(ModbusBus).max(32).default([]),
     alarmBoxes: z.array(AlarmBox).min(1).max(1000),
+    /** Who the centre dispatches: every site has at least one patrol team. */
+    patrolTeams: z.array(PatrolTeam).min(1).max(50),
+    response: ResponseTargets.default({ acknowledgeS: 60, arriveS: 300 }),
     cameras: z.array(Camera).max(256).default([]),
     video: z
       .strictObject({
@@ -187,6 +202,10 @@ export const SiteConfig = z
     unique('Modbus bus', site.modbusBuses.map((b) => b.id), (i) => ['modbusBuses', i, 'id']);
     unique('building', site.buildings.map((b) => b.id), (i) => ['buildings', i, 'id']);
     unique('camera', site.cameras.map((c) => c.id), (i) => ['cameras', i, 'id']);
+    unique('patrol team', site.patrolTeams.map((t) => t.id), (i) => ['patrolTeams', i, 'id']);
+    if (site.response.arriveS < site.response.acknowledgeS) {
+      ctx.addIssue({ code: 'custom', path: ['response', 'arriveS'], message: 'must not be shorter than response.acknowledgeS' });
+    }
     const cameras = new Map(site.cameras.map((c) => [c.id, c]));
     const moduleIds = site.modbusBuses.flatMap((b) => b.modules.map((m) => m.id));
     unique('Modbus module', moduleIds, () => ['modbusBuses']);
@@ -248,4 +267,6 @@ export type ModbusBusConfig = z.infer<typeof ModbusBus>;
 export type ModbusModuleConfig = z.infer<typeof ModbusModule>;
 export type CameraConfig = z.infer<typeof Camera>;
 export type PriorityColour = z.infer<typeof Priority>;
+export type PatrolTeamConfig = z.infer<typeof PatrolTeam>;
+export type ResponseTargetsConfig = z.infer<typeof ResponseTargets>;
 export type LocalTextValue = z.infer<typeof LocalText>;

@@ -27,10 +27,18 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(site: SiteConfig, root: Logger): Promise<RunningGateway> {
+export interface StartGatewayOptions {
+  /** The site file it was loaded from: GET /api/config names it. */
+  configFile?: string;
+  /** When the site file was read (default: now). */
+  loadedAt?: string;
+}
+
+export async function startGateway(site: SiteConfig, root: Logger, opts: StartGatewayOptions = {}): Promise<RunningGateway> {
   const dataDir = site.gateway.dataDir;
-  const journal = new Journal({ file: gatewayJournalPath(dataDir), site });
-  const auth = new AuthService({ users: journal.users, sessions: journal.sessions });
+  const journalFile = gatewayJournalPath(dataDir);
+  const journal = new Journal({ file: journalFile, site });
+  const auth = new AuthService({ users: journal.users, sessions: journal.sessions, teams: site.patrolTeams.map((t) => t.id) });
   const initialAdminPassword = await auth.ensureInitialAdmin();
 
   // The link needs the app (to ingest) and the app needs the link (to send commands).
@@ -64,6 +72,11 @@ export async function startGateway(site: SiteConfig, root: Logger): Promise<Runn
     streamHub: video?.hub ?? null,
     talkTarget: video?.talkTarget ?? null,
     dataDir,
+    journalFile,
+    configSource: {
+      source: opts.configFile ? resolve(opts.configFile) : '(not from a file)',
+      loadedAt: opts.loadedAt ?? new Date().toISOString(),
+    },
   });
   return {
     app,

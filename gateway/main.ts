@@ -7,8 +7,9 @@ import { startGateway } from './gateway-process.ts';
 
 const root = createRootLogger('gateway');
 const file = configPathFromArgs();
+const loadedAt = new Date().toISOString();
 const site = loadSiteConfigOrExit(file);
-const gateway = await startGateway(site, root);
+const gateway = await startGateway(site, root, { configFile: file, loadedAt });
 const stopBeat = startHealthBeat(site.gateway.dataDir, 'gateway');
 if (gateway.initialAdminPassword) {
   // Shown once, on the console only: never logged, stored only as a hash.

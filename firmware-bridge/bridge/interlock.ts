@@ -2,6 +2,10 @@
 // done, and they stay on (latched) until an authorised reset. It also folds every signal into the
 // box's state and records it durably in the outbox for the gateway. It knows nothing of incidents,
 // users or cameras; if the gateway is down or hung, none of this waits for it.
+// Ops test mode opens a per-box test window: a press inside it drives the relays and latches
+// exactly like any other press (the interlock never changes), but its events carry
+// detail.test = true so the gateway opens no incident for it. Windows live in memory only: after
+// a restart every press is real again, which is the safe way to fail.
 import { EventEmitter } from 'node:events';
 import { CodedError } from '../../common/coded-error.ts';
 import type { Logger } from '../../common/logger.ts';
@@ -17,6 +21,15 @@ export interface InterlockBox {
 
 const OFF: Outputs = { strobe: false, siren: false };
 
+/** A test sounds the box for a moment, however long its window stays open. */
+export const TEST_PULSE_MAX_MS = 10000;
+
+interface TestWindow {
+  by: string;
+  pulse: NodeJS.Timeout;
+  end: NodeJS.Timeout;
+}
+
 export interface InterlockEvents {
   event: [DeviceEvent];
   state: [BoxState];
@@ -27,7 +40,7 @@ export class Interlock extends EventEmitter<InterlockEvents> {
   private readonly transports = new Map<string, BoxTransport>();
   private readonly states = new Map<string, BoxState>();
   private readonly retries = new Map<string, NodeJS.Timeout>();
-  private readonly testTimers = new Map<string, NodeJS.Timeout>();
+  private readonly testWindows = new Map<string, TestWindow>();
   private stopped = false;
 
   constructor(
@@ -102,8 +115,10 @@ export class Interlock extends EventEmitter<InterlockEvents> {
           s.commanded = outputs;
           this.drive(s.boxId, outputs);
           const since = this.now().toISOString();
-          const events = [this.event('button-pressed', s.boxId, source, signal.eventId ?? null, { silent: box.silent })];
-          if (newlyLatched) events.push(this.event('latched', s.boxId, source, null, { outputs }));
+          const test = this.testWindows.get(s.boxId);
+          const mark = test ? { test: true, testBy: test.by } : {};
+          const events = [this.event('button-pressed', s.boxId, source, signal.eventId ?? null, { silent: box.silent, ...mark })];
+          if (newlyLatched) events.push(this.event('latched', s.boxId, source, null, { outputs, ...mark }));
           this.record(events, {
             dedup: signal.eventId !== undefined ? { boxId: s.boxId, eventId: signal.eventId } : undefined,
             latch: { boxId: s.boxId, latched: true, strobe: outputs.strobe, siren: outputs.siren, since },
@@ -181,35 +196,57 @@ export class Interlock extends EventEmitter<InterlockEvents> {
     await this.drive(boxId, OFF);
   }
 
-  /** Ops test mode: pulse the outputs of an idle box, logged as a test. */
+  /** Whether a box's test window is open (a press now is journalled as a test). */
+  testing(boxId: string): boolean {
+    return this.testWindows.has(boxId);
+  }
+
+  /** Ops test mode: sound an idle box for a moment and open its test window for durationMs.
+   * Start and end are journalled as 'test' events with who started it. */
   async test(boxId: string, by: string, durationMs: number): Promise<void> {
     const s = this.states.get(boxId);
     const box = this.boxes.get(boxId);
     if (!s || !box) throw new CodedError('BOX_NOT_FOUND', `no alarm box "${boxId}"`);
     if (s.latched) throw new CodedError('BOX_LATCHED', 'the box is in alarm: reset it before testing');
+    const source = () => this.transports.get(boxId)?.id ?? 'unknown';
+    const previous = this.testWindows.get(boxId);
+    if (previous) {
+      // A new test replaces a window still open: that one ends here, on the record.
+      clearTimeout(previous.pulse);
+      clearTimeout(previous.end);
+      this.testWindows.delete(boxId);
+      this.record([this.event('test', boxId, source(), null, { by: previous.by, phase: 'end', replaced: true })]);
+    }
     const outputs: Outputs = { strobe: true, siren: !box.silent };
-    this.record([this.event('test', boxId, this.transports.get(boxId)?.id ?? 'unknown', null, { by, durationMs, phase: 'start' })]);
+    const pulseMs = Math.min(durationMs, TEST_PULSE_MAX_MS);
+    this.record([this.event('test', boxId, source(), null, { by, durationMs, pulseMs, phase: 'start' })]);
     s.commanded = outputs;
-    await this.drive(boxId, outputs);
-    clearTimeout(this.testTimers.get(boxId));
-    this.testTimers.set(
-      boxId,
-      setTimeout(() => {
-        this.testTimers.delete(boxId);
-        if (s.latched) return; // a real alarm came during the test: leave it on.
+    this.testWindows.set(boxId, {
+      by,
+      pulse: setTimeout(() => {
+        if (s.latched) return; // a press came during the test: the interlock holds the relays now.
         s.commanded = { ...OFF };
-        this.record([this.event('test', boxId, this.transports.get(boxId)?.id ?? 'unknown', null, { by, phase: 'end' })]);
+        this.emit('state', structuredClone(s));
         void this.drive(boxId, OFF);
+      }, pulseMs),
+      end: setTimeout(() => {
+        this.testWindows.delete(boxId);
+        this.record([this.event('test', boxId, source(), null, { by, phase: 'end' })]);
       }, durationMs),
-    );
+    });
+    this.emit('state', structuredClone(s));
+    await this.drive(boxId, outputs);
   }
 
   stop(): void {
     this.stopped = true;
     for (const t of this.retries.values()) clearTimeout(t);
-    for (const t of this.testTimers.values()) clearTimeout(t);
+    for (const w of this.testWindows.values()) {
+      clearTimeout(w.pulse);
+      clearTimeout(w.end);
+    }
     this.retries.clear();
-    this.testTimers.clear();
+    this.testWindows.clear();
   }
 
   private onReported(s: BoxState, source: string, outputs: Outputs): void {

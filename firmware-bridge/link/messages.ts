@@ -68,9 +68,13 @@ export const BoxStateSchema = z.strictObject({
 });
 export type BoxState = z.infer<typeof BoxStateSchema>;
 
+/** An ops test window: from one second (a relay check) to five minutes (walk to the box, press it). */
+export const TEST_MIN_MS = 1000;
+export const TEST_MAX_MS = 300000;
+
 export const BridgeCommandSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('reset'), boxId: z.string().max(64), by: z.string().max(64) }),
-  z.strictObject({ kind: z.literal('test'), boxId: z.string().max(64), by: z.string().max(64), durationMs: z.number().int().min(100).max(60000) }),
+  z.strictObject({ kind: z.literal('test'), boxId: z.string().max(64), by: z.string().max(64), durationMs: z.number().int().min(TEST_MIN_MS).max(TEST_MAX_MS) }),
 ]);
 export type BridgeCommand = z.infer<typeof BridgeCommandSchema>;
 

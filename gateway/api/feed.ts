@@ -11,10 +11,11 @@ import type { Logger } from '../../common/logger.ts';
 import { apiError } from './errors.ts';
 import { originAllowed } from './origin.ts';
 import { requirePermission } from './plugins/session.ts';
+import { CLOSE_SESSION_ENDED } from './close-codes.ts';
 
 /** Past this much unsent data a client is not keeping up: drop it, it reconnects and resyncs. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
-export const CLOSE_SESSION_ENDED = 4001;
+export { CLOSE_SESSION_ENDED };
 
 interface Client {
   socket: WebSocket;

@@ -22,6 +22,7 @@ import type { CameraControl } from '../linkage/camera-control.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { userRoutes } from './routes/users.ts';
 import { healthRoutes } from './routes/health.ts';
+import { configRoutes, type ConfigSource } from './routes/config.ts';
 import { FeedHub, feedRoute } from './feed.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -40,6 +41,10 @@ export interface ApiServerOptions {
   /** The intercom's backchannel target per camera; null on a site without cameras. */
   talkTarget?: TalkTarget | null;
   dataDir?: string;
+  /** The gateway's SQLite journal, for its size in /api/health. */
+  journalFile?: string | null;
+  /** Where the site file came from, for GET /api/config. */
+  configSource?: ConfigSource;
   logger: Logger;
   /** Feed keepalive; tests shorten it. */
   pingIntervalMs?: number;
@@ -81,7 +86,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     await fastify.register(deviceEventRoutes(opts.app));
     await fastify.register(cameraRoutes(opts.app, opts.cameraControl ?? null, opts.dataDir ?? '.'));
     await fastify.register(userRoutes(opts.auth));
-    await fastify.register(healthRoutes(opts.app));
+    await fastify.register(healthRoutes(opts.app, { journalFile: opts.journalFile ?? null, dataDir: opts.dataDir ?? null }));
+    await fastify.register(configRoutes(opts.app.site, opts.configSource ?? { source: '(not from a file)', loadedAt: new Date().toISOString() }));
     await fastify.register(feedRoute(hub, opts.allowedOrigins));
     await fastify.register(streamRoutes(opts.streamHub ?? null, opts.auth, opts.allowedOrigins, logger));
     await fastify.register(intercomRoutes(opts.talkTarget ?? null, opts.auth, opts.allowedOrigins, logger));

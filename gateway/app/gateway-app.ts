@@ -10,6 +10,7 @@ import type { Journal } from '../journal/journal.ts';
 import { foldDeviceEvent, initialDeviceView, initialDeviceViews, viewFromBoxState, type DeviceView } from '../domain/device-state.ts';
 import type { CancelReason, Incident, IncidentAction } from '../domain/incident.ts';
 import { can, type Permission, type Role } from '../domain/roles.ts';
+import { mayActOnIncident } from '../domain/patrol-scope.ts';
 import type { CameraView, LiveFeedMessage, Snapshot } from './feed-messages.ts';
 import type { DeviceEventKind } from '../../firmware-bridge/link/messages.ts';
 import type { IncidentAttachment } from '../journal/journal.ts';
@@ -25,6 +26,8 @@ export interface BridgeCommander {
 export interface Actor {
   username: string;
   role: Role;
+  /** A patrol user's team (they act only on incidents dispatched to it); null otherwise. */
+  team: string | null;
 }
 
 export interface GatewayAppOptions {
@@ -35,13 +38,16 @@ export interface GatewayAppOptions {
   now?: () => Date;
 }
 
+/** The centre's own view of its health; the API adds the host's figures (memory, disk). */
 export interface Health {
   ok: boolean;
   now: string;
   startedAt: string;
+  uptimeS: number;
   bridge: { connected: boolean };
   openIncidents: number;
   devices: { total: number; online: number; inAlarm: number };
+  cameras: { total: number; online: number };
 }
 
 const CLOSED_IN_SNAPSHOT = 50;
@@ -164,7 +170,12 @@ export class GatewayApp extends EventEmitter<GatewayAppEvents> {
 
   private act(id: string, actor: Actor, permission: Permission, action: IncidentAction): Incident {
     this.require(actor, permission);
-    const incident = this.journal.applyTransition(id, action, actor.username);
+    // Checked inside the journal's transaction, against the incident as committed.
+    const incident = this.journal.applyTransition(id, action, actor.username, (current) => {
+      if (!mayActOnIncident(actor, current)) {
+        throw new CodedError('FORBIDDEN', `incident "${id}" is not dispatched to your team`, { id });
+      }
+    });
     this.logger.info({ incident: id, action: action.action, by: actor.username, state: incident.state }, 'incident step');
     this.send({ type: 'incident', incident });
     return incident;
@@ -174,8 +185,21 @@ export class GatewayApp extends EventEmitter<GatewayAppEvents> {
     return this.act(id, actor, 'incidents.acknowledge', { action: 'acknowledge' });
   }
 
+  /** Dispatch goes to one of the site's patrol teams, by id. */
   dispatch(id: string, team: string, actor: Actor): Incident {
+    this.require(actor, 'incidents.dispatch');
+    if (!this.site.patrolTeams.some((t) => t.id === team)) {
+      throw new CodedError('VALIDATION_FAILED', `team: "${team.slice(0, 48)}" is not a patrol team of this site`, { field: 'team' });
+    }
     return this.act(id, actor, 'incidents.dispatch', { action: 'dispatch', team });
+  }
+
+  accept(id: string, actor: Actor): Incident {
+    return this.act(id, actor, 'incidents.accept', { action: 'accept' });
+  }
+
+  enRoute(id: string, actor: Actor): Incident {
+    return this.act(id, actor, 'incidents.en-route', { action: 'en-route' });
   }
 
   onScene(id: string, actor: Actor): Incident {
@@ -244,13 +268,19 @@ export class GatewayApp extends EventEmitter<GatewayAppEvents> {
 
   health(): Health {
     const devices = this.listDevices();
+    const now = this.now();
+    const cameras = this.listCameras();
+    // Configured cameras that never reported count too; discovered ones are in the list.
+    const cameraIds = new Set([...this.site.cameras.map((c) => c.id), ...cameras.map((c) => c.cameraId)]);
     return {
       ok: this.bridgeConnected,
-      now: this.now().toISOString(),
+      now: now.toISOString(),
       startedAt: this.startedAt,
+      uptimeS: Math.max(0, Math.floor((now.getTime() - Date.parse(this.startedAt)) / 1000)),
       bridge: { connected: this.bridgeConnected },
       openIncidents: this.journal.listIncidents({ open: true, limit: 500 }).length,
       devices: { total: devices.length, online: devices.filter((d) => d.online).length, inAlarm: devices.filter((d) => d.latched).length },
+      cameras: { total: cameraIds.size, online: cameras.filter((c) => c.state === 'online').length },
     };
   }
 }

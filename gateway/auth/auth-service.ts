@@ -1,10 +1,11 @@
 // Users, passwords and sessions. Tokens are 32 random bytes; only their sha256 is stored.
-// Disabling a user or ending a session calls the hooks, so the feed can close sockets at once.
+// Disabling a user, changing their role or resetting their password ends every session of theirs
+// and calls the hooks, so the feed, streams and intercom close that user's sockets at once.
 import { createHash, randomBytes } from 'node:crypto';
 import { CodedError } from '../../common/coded-error.ts';
-import type { UserStore } from '../journal/user-store.ts';
+import type { UserRecord, UserStore } from '../journal/user-store.ts';
 import type { SessionStore } from '../journal/session-store.ts';
-import { isRole, type Role } from '../domain/roles.ts';
+import { isRole, permissionsOf, type Permission, type Role } from '../domain/roles.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { MAX_PASSWORD_CHARS, dummyHash, hashPassword, randomPassword, verifyPassword } from './password.ts';
 
@@ -17,6 +18,17 @@ export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 export interface SessionUser {
   username: string;
   role: Role;
+  /** A patrol user's team; null for every other role. */
+  team: string | null;
+}
+
+/** GET /api/me: who is signed in and what the server lets them do. */
+export interface Me extends SessionUser {
+  permissions: Permission[];
+}
+
+export function meOf(user: SessionUser): Me {
+  return { username: user.username, role: user.role, team: user.team, permissions: permissionsOf(user.role) };
 }
 
 export interface AuthedSession {
@@ -30,7 +42,12 @@ export interface AuthServiceOptions {
   sessions: SessionStore;
   now?: () => Date;
   throttle?: LoginThrottle;
+  /** The site's patrol team ids: a patrol user's team must be one of them. Without it any
+   * well-formed id is taken (tools that do not load a site file). */
+  teams?: readonly string[];
 }
+
+const TEAM_ID = /^[a-z0-9][a-z0-9-]{0,47}$/;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -50,6 +67,7 @@ export class AuthService {
   private readonly sessions: SessionStore;
   private readonly now: () => Date;
   private readonly throttle: LoginThrottle;
+  private readonly teams: ReadonlySet<string> | null;
   private readonly userSessionsEndedHooks: Array<(username: string) => void> = [];
   private readonly sessionEndedHooks: Array<(sessionId: string) => void> = [];
 
@@ -58,9 +76,10 @@ export class AuthService {
     this.sessions = opts.sessions;
     this.now = opts.now ?? (() => new Date());
     this.throttle = opts.throttle ?? new LoginThrottle();
+    this.teams = opts.teams ? new Set(opts.teams) : null;
   }
 
-  /** Called when every session of a user ends at once (disabled, password reset). */
+  /** Called when every session of a user ends at once (disabled, role changed, password reset). */
   onUserSessionsEnded(hook: (username: string) => void): () => void {
     return subscribe(this.userSessionsEndedHooks, hook);
   }
@@ -87,26 +106,60 @@ export class AuthService {
     return password;
   }
 
-  async createUser(username: string, role: string, password?: string): Promise<{ user: SessionUser; password: string }> {
+  /** A patrol user needs a team of this site; nobody else has one. Returns the team to store. */
+  private checkTeam(role: Role, team: string | null | undefined): string | null {
+    if (role !== 'patrol') {
+      if (team !== undefined && team !== null) throw new CodedError('VALIDATION_FAILED', 'team: only patrol users belong to a team', { field: 'team' });
+      return null;
+    }
+    if (team === undefined || team === null) throw new CodedError('VALIDATION_FAILED', 'team: a patrol user needs a team', { field: 'team' });
+    if (!TEAM_ID.test(team) || (this.teams !== null && !this.teams.has(team))) {
+      throw new CodedError('VALIDATION_FAILED', `team: "${team.slice(0, 48)}" is not a patrol team of this site`, { field: 'team' });
+    }
+    return team;
+  }
+
+  async createUser(username: string, role: string, password?: string, team?: string | null): Promise<{ user: SessionUser; password: string }> {
     if (!USERNAME_PATTERN.test(username)) throw new CodedError('VALIDATION_FAILED', 'username: 1-32 lower-case letters, digits, ".", "_" or "-"', { field: 'username' });
     if (!isRole(role)) throw new CodedError('VALIDATION_FAILED', 'role: unknown role', { field: 'role' });
+    const teamOf = this.checkTeam(role, team);
     const pw = password ?? randomPassword();
     if (pw.length < MIN_PASSWORD_CHARS || pw.length > MAX_PASSWORD_CHARS) {
       throw new CodedError('VALIDATION_FAILED', `password: ${MIN_PASSWORD_CHARS}-${MAX_PASSWORD_CHARS} characters`, { field: 'password' });
     }
-    if (!this.users.insert(username, role, await hashPassword(pw), this.now().toISOString())) {
+    if (!this.users.insert(username, role, await hashPassword(pw), this.now().toISOString(), teamOf)) {
       throw new CodedError('USER_EXISTS', `user "${username}" already exists`);
     }
-    return { user: { username, role }, password: pw };
+    return { user: { username, role, team: teamOf }, password: pw };
   }
 
-  listUsers(): Array<{ username: string; role: Role; disabled: boolean; createdAt: string }> {
+  listUsers(): UserRecord[] {
     return this.users.list();
+  }
+
+  getUser(username: string): UserRecord {
+    const user = this.users.get(username);
+    if (!user) throw new CodedError('USER_NOT_FOUND', `no user "${username}"`);
+    return user;
   }
 
   disableUser(username: string): void {
     if (!this.users.setDisabled(username, true)) throw new CodedError('USER_NOT_FOUND', `no user "${username}"`);
     this.endSessionsOf(username);
+  }
+
+  /** The user may sign in again; they had no sessions left to restore. */
+  enableUser(username: string): void {
+    if (!this.users.setDisabled(username, false)) throw new CodedError('USER_NOT_FOUND', `no user "${username}"`);
+  }
+
+  /** A new role (and team, for patrol). Their sessions end: what they could do has changed. */
+  setRole(username: string, role: string, team?: string | null): UserRecord {
+    if (!isRole(role)) throw new CodedError('VALIDATION_FAILED', 'role: unknown role', { field: 'role' });
+    const teamOf = this.checkTeam(role, team);
+    if (!this.users.setRole(username, role, teamOf)) throw new CodedError('USER_NOT_FOUND', `no user "${username}"`);
+    this.endSessionsOf(username);
+    return this.getUser(username);
   }
 
   private endSessionsOf(username: string): void {
@@ -140,7 +193,7 @@ export class AuthService {
       lastUsedAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + SESSION_IDLE_MS).toISOString(),
     });
-    return { token, user: { username, role: record.role }, sessionId };
+    return { token, user: { username, role: record.role, team: record.team }, sessionId };
   }
 
   /** The session's user, or null if the token is unknown, expired or its user disabled. */
@@ -159,7 +212,7 @@ export class AuthService {
     if (now.getTime() - Date.parse(session.lastUsedAt) >= TOUCH_EVERY_MS) {
       this.sessions.touch(sessionId, now.toISOString(), new Date(now.getTime() + SESSION_IDLE_MS).toISOString());
     }
-    return { user: { username: user.username, role: user.role }, sessionId };
+    return { user: { username: user.username, role: user.role, team: user.team }, sessionId };
   }
 
   /** Whether a session (by id) is still valid, without touching it: the feed re-checks its sockets. */

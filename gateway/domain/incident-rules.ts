@@ -1,6 +1,8 @@
 // What a device event means for incidents (GB 50394): a press always raises an alarm, a second
 // press on the same box joins the incident already open, tamper raises an alarm armed or not,
-// faults raise one yellow incident per box. Pure: the journal runs this inside its transaction.
+// faults raise one yellow incident per box. A press inside an ops test window (the bridge marks it
+// detail.test = true) is journalled but opens nothing: nobody is dispatched to a technician's test.
+// Pure: the journal runs this inside its transaction.
 import type { DeviceEvent } from '../../firmware-bridge/link/messages.ts';
 import type { PriorityColour, SiteConfig } from '../../config/schema.ts';
 import { isOpen, type Incident, type IncidentKind, type IncidentStep } from './incident.ts';
@@ -32,6 +34,11 @@ function incidentKindOf(event: DeviceEvent): IncidentKind | null {
   }
 }
 
+/** The bridge marks a press inside a box's test window; its relays were driven all the same. */
+export function isTestEvent(event: DeviceEvent): boolean {
+  return event.detail.test === true;
+}
+
 function priorityFor(kind: IncidentKind, boxPriority: PriorityColour): PriorityColour {
   if (kind === 'panic') return boxPriority;
   if (kind === 'tamper') return boxPriority === 'red' ? 'red' : 'orange';
@@ -46,7 +53,7 @@ function describe(event: DeviceEvent): string | undefined {
 
 export function decideIncidentChanges(event: DeviceEvent, site: SiteConfig, open: readonly Incident[]): IncidentChange[] {
   const kind = incidentKindOf(event);
-  if (kind === null || event.boxId === null) return [];
+  if (kind === null || event.boxId === null || isTestEvent(event)) return [];
   const boxId = event.boxId;
   const box = site.alarmBoxes.find((b) => b.id === boxId);
   const note = describe(event);

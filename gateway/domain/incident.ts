@@ -4,7 +4,8 @@ import { CodedError } from '../../common/coded-error.ts';
 import type { PriorityColour } from '../../config/schema.ts';
 
 export type IncidentKind = 'panic' | 'tamper' | 'fault';
-export type IncidentState = 'new' | 'acknowledged' | 'dispatched' | 'on_scene' | 'resolved' | 'closed' | 'cancelled';
+export type IncidentState = 'new' | 'acknowledged' | 'dispatched' | 'accepted' | 'en_route' | 'on_scene' | 'resolved' | 'closed' | 'cancelled';
+export const INCIDENT_STATES: readonly IncidentState[] = ['new', 'acknowledged', 'dispatched', 'accepted', 'en_route', 'on_scene', 'resolved', 'closed', 'cancelled'];
 export type CancelReason = 'false_alarm' | 'drill' | 'test' | 'other';
 export const CANCEL_REASONS: readonly CancelReason[] = ['false_alarm', 'drill', 'test', 'other'];
 
@@ -12,7 +13,21 @@ export const CANCEL_REASONS: readonly CancelReason[] = ['false_alarm', 'drill', 
 export const MAX_NOTE_CHARS = 2000;
 export const MAX_TEAM_CHARS = 100;
 
+/** What a step records: the rules' own steps, then one per person's action. */
+export type IncidentStepAction =
+  | 'opened'
+  | 're-triggered'
+  | 'acknowledge'
+  | 'dispatch'
+  | 'accept'
+  | 'en-route'
+  | 'on-scene'
+  | 'resolve'
+  | 'close'
+  | 'cancel';
+
 export interface IncidentStep {
+  /** One of IncidentStepAction; a string so journals written by older versions still load. */
   action: string;
   /** ISO 8601. */
   at: string;
@@ -40,6 +55,8 @@ export interface Incident {
 export type IncidentAction =
   | { action: 'acknowledge' }
   | { action: 'dispatch'; team: string }
+  | { action: 'accept' }
+  | { action: 'en-route' }
   | { action: 'on-scene' }
   | { action: 'resolve'; note: string }
   | { action: 'close'; note: string }
@@ -54,13 +71,16 @@ export function isOpen(state: IncidentState): boolean {
   return !TERMINAL.has(state);
 }
 
-/** The one state each forward action starts from; cancel is allowed from any open state. */
-const FORWARD: Record<Exclude<IncidentActionName, 'cancel'>, { from: IncidentState; to: IncidentState }> = {
-  acknowledge: { from: 'new', to: 'acknowledged' },
-  dispatch: { from: 'acknowledged', to: 'dispatched' },
-  'on-scene': { from: 'dispatched', to: 'on_scene' },
-  resolve: { from: 'on_scene', to: 'resolved' },
-  close: { from: 'resolved', to: 'closed' },
+/** The states each forward action may start from; cancel is allowed from any open state. A patrol
+ * that skips a report (accept, en route) can still say it is on scene: arriving is what counts. */
+const FORWARD: Record<Exclude<IncidentActionName, 'cancel'>, { from: readonly IncidentState[]; to: IncidentState }> = {
+  acknowledge: { from: ['new'], to: 'acknowledged' },
+  dispatch: { from: ['acknowledged'], to: 'dispatched' },
+  accept: { from: ['dispatched'], to: 'accepted' },
+  'en-route': { from: ['dispatched', 'accepted'], to: 'en_route' },
+  'on-scene': { from: ['dispatched', 'accepted', 'en_route'], to: 'on_scene' },
+  resolve: { from: ['on_scene'], to: 'resolved' },
+  close: { from: ['resolved'], to: 'closed' },
 };
 
 function checkText(field: string, value: string, max: number, required: boolean): string {
@@ -72,7 +92,7 @@ function checkText(field: string, value: string, max: number, required: boolean)
 
 export function canApply(incident: Pick<Incident, 'state'>, action: IncidentActionName): boolean {
   if (action === 'cancel') return isOpen(incident.state);
-  return FORWARD[action].from === incident.state;
+  return FORWARD[action].from.includes(incident.state);
 }
 
 /** Applies one action; returns a new incident (the input is untouched). */
@@ -106,6 +126,15 @@ export function applyAction(incident: Incident, act: IncidentAction, at: string,
       to = FORWARD[act.action].to;
   }
   return { ...incident, state: to, steps: [...incident.steps, step] };
+}
+
+/** The team of the latest dispatch step, or null if the incident was never dispatched. */
+export function dispatchedTeam(incident: Pick<Incident, 'steps'>): string | null {
+  for (let i = incident.steps.length - 1; i >= 0; i--) {
+    const step = incident.steps[i]!;
+    if (step.action === 'dispatch') return step.team ?? null;
+  }
+  return null;
 }
 
 /** Several alarms at once are all shown, in order: by when they were raised, then by journal order. */

@@ -141,11 +141,13 @@ export class Journal {
     }).immediate();
   }
 
-  /** One person's action on an incident, checked by the domain's state machine, committed at once. */
-  applyTransition(id: string, action: IncidentAction, by: string): Incident {
+  /** One person's action on an incident, checked by the domain's state machine, committed at once.
+   * `guard` sees the incident as it is inside the transaction and may refuse (throw). */
+  applyTransition(id: string, action: IncidentAction, by: string, guard?: (current: Incident) => void): Incident {
     return this.db.transaction((): Incident => {
       const current = this.incidents.get(id);
       if (!current) throw new CodedError('INCIDENT_NOT_FOUND', `no incident "${id}"`, { id });
+      guard?.(current);
       const at = this.now().toISOString();
       const next = applyAction(current, action, at, by);
       this.incidents.setState(id, next.state, at);

@@ -77,6 +77,10 @@ const STEPS: string[] = [
   );
   CREATE INDEX incident_attachments_incident ON incident_attachments (incident_id, id);
   `,
+  `
+  -- A patrol user's team (a patrolTeams id of the site file); NULL for every other role.
+  ALTER TABLE users ADD COLUMN team TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

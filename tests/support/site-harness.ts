@@ -107,17 +107,22 @@ export class SiteHarness {
   }
 
   async api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    return this.apiAs<T>(this.token, method, path, body);
+  }
+
+  /** The same call as another signed-in user (a token from login()). */
+  async apiAs<T = unknown>(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
   }
 
-  async feed(): Promise<FeedClient> {
-    const f = new FeedClient(`${this.baseUrl.replace('http', 'ws')}/api/feed`, this.token);
+  async feed(token = this.token): Promise<FeedClient> {
+    const f = new FeedClient(`${this.baseUrl.replace('http', 'ws')}/api/feed`, token);
     await f.open();
     this.feeds.push(f);
     return f;

@@ -1,5 +1,6 @@
 // Incidents: list, read, and the steps of closed-loop handling. Each action checks the role
-// here and again in the app; the state machine in the domain decides what is legal.
+// here and again in the app (which also keeps a patrol to its own team's incidents); the state
+// machine in the domain decides what is legal.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Actor, GatewayApp } from '../../app/gateway-app.ts';
@@ -41,6 +42,8 @@ export function incidentRoutes(app: GatewayApp) {
     };
     action('acknowledge', 'incidents.acknowledge', (id, body, user) => (parseInput(Empty, body, 'body'), app.acknowledge(id, user)));
     action('dispatch', 'incidents.dispatch', (id, body, user) => app.dispatch(id, parseInput(DispatchBody, body, 'body').team, user));
+    action('accept', 'incidents.accept', (id, body, user) => (parseInput(Empty, body, 'body'), app.accept(id, user)));
+    action('en-route', 'incidents.en-route', (id, body, user) => (parseInput(Empty, body, 'body'), app.enRoute(id, user)));
     action('on-scene', 'incidents.on-scene', (id, body, user) => (parseInput(Empty, body, 'body'), app.onScene(id, user)));
     action('resolve', 'incidents.resolve', (id, body, user) => app.resolve(id, parseInput(NoteBody, body, 'body').note, user));
     action('close', 'incidents.close', (id, body, user) => app.close(id, parseInput(NoteBody, body, 'body').note, user));

@@ -11,6 +11,7 @@ import { apiError } from '../errors.ts';
 import { originAllowed } from '../origin.ts';
 import { requirePermission } from '../plugins/session.ts';
 import { parseInput } from '../validate.ts';
+import { CLOSE_SESSION_ENDED } from '../close-codes.ts';
 
 const Params = z.strictObject({ cameraId: z.string().min(1).max(64) });
 
@@ -20,8 +21,8 @@ export type TalkTarget = (cameraId: string) => Promise<{ uri: string; username: 
 export function intercomRoutes(target: TalkTarget | null, auth: AuthService, allowedOrigins: readonly string[], logger: Logger) {
   const sockets = new Map<import('ws').WebSocket, { username: string; sessionId: string }>();
   return async (fastify: FastifyInstance): Promise<void> => {
-    const offUser = auth.onUserSessionsEnded((u) => [...sockets].forEach(([s, c]) => c.username === u && s.close(4001, 'session ended')));
-    const offSession = auth.onSessionEnded((id) => [...sockets].forEach(([s, c]) => c.sessionId === id && s.close(4001, 'session ended')));
+    const offUser = auth.onUserSessionsEnded((u) => [...sockets].forEach(([s, c]) => c.username === u && s.close(CLOSE_SESSION_ENDED, 'session ended')));
+    const offSession = auth.onSessionEnded((id) => [...sockets].forEach(([s, c]) => c.sessionId === id && s.close(CLOSE_SESSION_ENDED, 'session ended')));
     fastify.addHook('onClose', async () => {
       offUser();
       offSession();

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AuthService } from '../../auth/auth-service.ts';
-import { SESSION_IDLE_MS } from '../../auth/auth-service.ts';
+import { SESSION_IDLE_MS, meOf } from '../../auth/auth-service.ts';
 import { parseInput } from '../validate.ts';
 import { SESSION_COOKIE, sessionOf } from '../plugins/session.ts';
 
@@ -20,7 +20,7 @@ export function sessionRoutes(auth: AuthService) {
         const { token, user } = await auth.login(body.username, body.password, req.ip);
         reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/', maxAge: SESSION_IDLE_MS / 1000 });
         req.log.info({ username: user.username }, 'signed in');
-        return { token, user };
+        return { token, user: meOf(user) };
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (code === 'AUTH_LOCKED') {
@@ -39,6 +39,7 @@ export function sessionRoutes(auth: AuthService) {
       return { ok: true };
     });
 
-    fastify.get('/api/me', async (req) => sessionOf(req).user);
+    /** Who is signed in: username, role, team (patrol) and every permission the role has. */
+    fastify.get('/api/me', async (req) => meOf(sessionOf(req).user));
   };
 }

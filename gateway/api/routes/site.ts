@@ -1,4 +1,4 @@
-// The site as the dashboard draws it: buildings, plan, boxes. Only what a screen needs;
+// The site as the dashboard draws it: buildings, plan, boxes, patrol teams, response targets. Only what a screen needs;
 // transport details (lines, addresses, secrets) stay on the server.
 import type { FastifyInstance } from 'fastify';
 import type { SiteConfig } from '../../../config/schema.ts';
@@ -20,6 +20,9 @@ export function publicSite(site: SiteConfig) {
     })),
     /** Cameras without their addresses or credentials. */
     cameras: site.cameras.map((c) => ({ id: c.id, name: c.name, kind: c.kind, ...(c.location ? { location: c.location } : {}) })),
+    /** Who can be dispatched, and the centre's targets (defaults filled by the schema). */
+    patrolTeams: site.patrolTeams.map((t) => ({ id: t.id, name: t.name })),
+    response: { acknowledgeS: site.response.acknowledgeS, arriveS: site.response.arriveS },
   };
 }
 

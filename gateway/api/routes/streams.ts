@@ -1,6 +1,6 @@
 // Live video at /api/streams/:cameraId: authenticated and Origin-checked before the upgrade like
 // the feed; one shared ffmpeg per camera however many viewers (the hub), pumped with flow control.
-// Sockets close when their session ends (logout, user disabled).
+// Sockets close (4401) when their session ends (logout, user disabled, role change, password reset).
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
@@ -12,6 +12,7 @@ import { apiError } from '../errors.ts';
 import { originAllowed } from '../origin.ts';
 import { requirePermission } from '../plugins/session.ts';
 import { parseInput } from '../validate.ts';
+import { CLOSE_SESSION_ENDED } from '../close-codes.ts';
 
 const Params = z.strictObject({ cameraId: z.string().min(1).max(64) });
 const Query = z.strictObject({
@@ -22,7 +23,7 @@ const Query = z.strictObject({
   audio: z.enum(['0', '1']).default('0'),
 });
 
-export const CLOSE_SESSION_ENDED = 4001;
+export { CLOSE_SESSION_ENDED };
 
 export function streamRoutes(hub: StreamHub | null, auth: AuthService, allowedOrigins: readonly string[], logger: Logger) {
   const sockets = new Set<{ socket: WebSocket; username: string; sessionId: string }>();

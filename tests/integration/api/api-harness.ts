@@ -22,6 +22,8 @@ export class FakeCommander implements BridgeCommander {
 }
 
 export const PASSWORDS = { operator: 'operator-pass-1', security: 'security-pass-1', patrol: 'patrol-pass-1' } as const;
+/** The harness's patrol user belongs to the demo school's east team. */
+export const PATROL_TEAM = 'team-east';
 
 export interface Harness {
   base: string;
@@ -39,11 +41,11 @@ export async function startHarness(opts: { pingIntervalMs?: number; dashboardDir
   const dir = mkdtempSync(join(tmpdir(), 'api-'));
   const logger = pino({ level: 'silent' });
   const journal = new Journal({ file: join(dir, 'gateway.db'), site });
-  const auth = new AuthService({ users: journal.users, sessions: journal.sessions });
+  const auth = new AuthService({ users: journal.users, sessions: journal.sessions, teams: site.patrolTeams.map((t) => t.id) });
   const commander = new FakeCommander();
   const app = new GatewayApp({ site, journal, commander, logger });
   const adminPassword = (await auth.ensureInitialAdmin())!;
-  for (const [role, password] of Object.entries(PASSWORDS)) await auth.createUser(role, role, password);
+  for (const [role, password] of Object.entries(PASSWORDS)) await auth.createUser(role, role, password, role === 'patrol' ? PATROL_TEAM : null);
   const server = await startApiServer({
     app,
     auth,
@@ -51,6 +53,9 @@ export async function startHarness(opts: { pingIntervalMs?: number; dashboardDir
     port: 0,
     allowedOrigins: ['http://dashboard.example'],
     dashboardDir: opts.dashboardDir ?? null,
+    dataDir: dir,
+    journalFile: join(dir, 'gateway.db'),
+    configSource: { source: 'config/demo-school.yaml', loadedAt: new Date().toISOString() },
     logger,
     ...(opts.pingIntervalMs ? { pingIntervalMs: opts.pingIntervalMs } : {}),
   });

@@ -21,7 +21,7 @@ describe('sessions', () => {
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { token: string; user: unknown };
-    expect(body.user).toEqual({ username: 'operator', role: 'operator' });
+    expect(body.user).toMatchObject({ username: 'operator', role: 'operator', team: null });
     const cookie = res.headers.get('set-cookie')!;
     expect(cookie).toMatch(/^session=/);
     expect(cookie).toMatch(/HttpOnly/i);
@@ -101,7 +101,7 @@ describe('incidents over REST', () => {
     const go = (role: string, action: string, body: unknown = {}) => h.api('POST', `/api/incidents/${inc.id}/${action}`, { token: tokens[role], body });
     expect((await go('security', 'acknowledge')).status).toBe(200);
     expect((await go('security', 'dispatch', { team: 'A' })).status).toBe(403);
-    expect((await go('operator', 'dispatch', { team: 'Patrol A' })).body.state).toBe('dispatched');
+    expect((await go('operator', 'dispatch', { team: 'team-east' })).body.state).toBe('dispatched');
     expect((await go('patrol', 'on-scene')).body.state).toBe('on_scene');
     expect((await go('patrol', 'resolve', { note: 'all fine' })).body.state).toBe('resolved');
     expect((await go('patrol', 'close', { note: 'x' })).status).toBe(403);
@@ -127,6 +127,9 @@ describe('validation', () => {
     const r = await h.api('POST', `/api/incidents/${id}/dispatch`, { token: tokens.admin, body: { team: 42 } });
     expect(r).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', field: 'team' } });
     expect(r.body.message).toContain('team');
+    const unknownTeam = await h.api('POST', `/api/incidents/${id}/dispatch`, { token: tokens.admin, body: { team: 'Patrol A' } });
+    expect(unknownTeam).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', field: 'team' } });
+    expect((await h.api('GET', `/api/incidents/${id}`, { token: tokens.admin })).body.state).toBe('acknowledged');
     const c = await h.api('POST', `/api/incidents/${id}/cancel`, { token: tokens.admin, body: { reason: 'bored', note: 'x' } });
     expect(c.body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'reason' });
     const long = await h.api('POST', `/api/incidents/${id}/cancel`, { token: tokens.admin, body: { reason: 'other', note: 'x'.repeat(2001) } });

@@ -75,13 +75,13 @@ describe('live feed', () => {
   });
 
   it('disabling a user closes their open socket at once', async () => {
-    await h.auth.createUser('leaver', 'patrol', 'leaver-password-1');
+    await h.auth.createUser('leaver', 'patrol', 'leaver-password-1', 'team-west');
     const token = await h.login('leaver', 'leaver-password-1');
     const f = await feed({ authorization: `Bearer ${token}` });
     const other = await feed({ authorization: `Bearer ${admin}` });
     const r = await h.api('POST', '/api/users/leaver/disable', { token: admin, body: {} });
     expect(r.status).toBe(200);
-    expect(await f.closed).toBe(4001);
+    expect(await f.closed).toBe(4401);
     expect(other.socket.readyState).toBe(1);
     expect((await h.api('GET', '/api/me', { token })).status).toBe(401);
   });
@@ -92,7 +92,7 @@ describe('live feed', () => {
     const f1 = await feed({ authorization: `Bearer ${t1}` });
     const f2 = await feed({ authorization: `Bearer ${t2}` });
     await h.api('DELETE', '/api/session', { token: t1 });
-    expect(await f1.closed).toBe(4001);
+    expect(await f1.closed).toBe(4401);
     expect(f2.socket.readyState).toBe(1);
   });
 

@@ -119,7 +119,7 @@ describe('PTZ domes and cameras on alarm', () => {
 
   it('manual PTZ is refused to a role that may not control cameras, and for a fixed camera', async () => {
     expect((await site.api<{ code: string }>('POST', '/api/cameras/eyes-playground/ptz/take', {})).body.code).toBe('PTZ_UNSUPPORTED');
-    const created = await site.api<{ password: string }>('POST', '/api/users', { username: 'patrol-1', role: 'patrol' });
+    const created = await site.api<{ password: string }>('POST', '/api/users', { username: 'patrol-1', role: 'patrol', team: 'team-east' });
     const token = await site.login('patrol-1', created.body.password);
     const res = await fetch(`${site.baseUrl}/api/cameras/dome-dorm/ptz/take`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(403);

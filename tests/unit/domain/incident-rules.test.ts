@@ -39,6 +39,16 @@ describe('incident rules', () => {
     expect(list[0]!.steps[1]!.at).toBe('2026-11-23T02:00:05.000Z');
   });
 
+  it('a press inside an ops test window (detail.test) opens nothing and re-triggers nothing; the next real press does', () => {
+    const testPress = deviceEvent('button-pressed', 'box-gate', '2026-11-23T02:00:00.000Z', { silent: false, test: true, testBy: 'op1' });
+    expect(decideIncidentChanges(testPress, site, [])).toEqual([]);
+    expect(decideIncidentChanges(testPress, site, [incident({ boxId: 'box-gate' })])).toEqual([]);
+    // Only `true` marks a test: anything else from the bridge is a real alarm.
+    const odd = deviceEvent('button-pressed', 'box-gate', '2026-11-23T02:00:00.000Z', { test: 'yes' });
+    expect(only(decideIncidentChanges(odd, site, []))).toMatchObject({ type: 'open', kind: 'panic' });
+    expect(only(decideIncidentChanges(deviceEvent('button-pressed', 'box-gate'), site, []))).toMatchObject({ type: 'open', kind: 'panic' });
+  });
+
   it('a press after the previous incident was closed or cancelled opens a new one', () => {
     const closed = incident({ state: 'closed' });
     const cancelled = applyAction(incident({ id: 'x' }), { action: 'cancel', reason: 'test', note: 't' }, '2026-11-23T02:01:00.000Z', 'op');

@@ -4,6 +4,8 @@ import {
   applyAction,
   canApply,
   compareIncidents,
+  dispatchedTeam,
+  INCIDENT_STATES,
   isOpen,
   sortIncidents,
   type IncidentAction,
@@ -14,17 +16,21 @@ import { incident } from './fixtures.ts';
 const AT = '2026-11-23T02:05:00.000Z';
 const ACTIONS: Record<IncidentAction['action'], IncidentAction> = {
   acknowledge: { action: 'acknowledge' },
-  dispatch: { action: 'dispatch', team: 'Patrol 2' },
+  dispatch: { action: 'dispatch', team: 'team-east' },
+  accept: { action: 'accept' },
+  'en-route': { action: 'en-route' },
   'on-scene': { action: 'on-scene' },
   resolve: { action: 'resolve', note: 'student fainted, nurse called' },
   close: { action: 'close', note: 'report filed' },
   cancel: { action: 'cancel', reason: 'false_alarm', note: 'pressed by mistake' },
 };
-const STATES: IncidentState[] = ['new', 'acknowledged', 'dispatched', 'on_scene', 'resolved', 'closed', 'cancelled'];
+const STATES: IncidentState[] = ['new', 'acknowledged', 'dispatched', 'accepted', 'en_route', 'on_scene', 'resolved', 'closed', 'cancelled'];
 const LEGAL: Record<IncidentState, string[]> = {
   new: ['acknowledge', 'cancel'],
   acknowledged: ['dispatch', 'cancel'],
-  dispatched: ['on-scene', 'cancel'],
+  dispatched: ['accept', 'en-route', 'on-scene', 'cancel'],
+  accepted: ['en-route', 'on-scene', 'cancel'],
+  en_route: ['on-scene', 'cancel'],
   on_scene: ['resolve', 'cancel'],
   resolved: ['close', 'cancel'],
   closed: [],
@@ -41,18 +47,40 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 describe('incident state machine', () => {
-  it('walks the closed loop new → acknowledged → dispatched → on_scene → resolved → closed, one step per action', () => {
+  it('walks the closed loop new → acknowledged → dispatched → accepted → en_route → on_scene → resolved → closed, one step per action', () => {
     let inc = incident();
-    inc = applyAction(inc, ACTIONS.acknowledge, AT, 'op1');
-    inc = applyAction(inc, ACTIONS.dispatch, AT, 'op1');
-    inc = applyAction(inc, ACTIONS['on-scene'], AT, 'pat1');
-    inc = applyAction(inc, ACTIONS.resolve, AT, 'pat1');
-    inc = applyAction(inc, ACTIONS.close, AT, 'op1');
-    expect(inc.state).toBe('closed');
-    expect(inc.steps.map((s) => s.action)).toEqual(['opened', 'acknowledge', 'dispatch', 'on-scene', 'resolve', 'close']);
-    expect(inc.steps[2]).toEqual({ action: 'dispatch', at: AT, by: 'op1', team: 'Patrol 2' });
-    expect(inc.steps[4]?.note).toBe('student fainted, nurse called');
+    const states: string[] = [];
+    for (const [name, by] of [['acknowledge', 'op1'], ['dispatch', 'op1'], ['accept', 'pat1'], ['en-route', 'pat1'], ['on-scene', 'pat1'], ['resolve', 'pat1'], ['close', 'op1']] as const) {
+      inc = applyAction(inc, ACTIONS[name], AT, by);
+      states.push(inc.state);
+    }
+    expect(states).toEqual(['acknowledged', 'dispatched', 'accepted', 'en_route', 'on_scene', 'resolved', 'closed']);
+    expect(inc.steps.map((s) => s.action)).toEqual(['opened', 'acknowledge', 'dispatch', 'accept', 'en-route', 'on-scene', 'resolve', 'close']);
+    expect(inc.steps[2]).toEqual({ action: 'dispatch', at: AT, by: 'op1', team: 'team-east' });
+    expect(inc.steps[3]).toEqual({ action: 'accept', at: AT, by: 'pat1' });
+    expect(inc.steps[6]?.note).toBe('student fainted, nurse called');
     expect(isOpen(inc.state)).toBe(false);
+  });
+
+  it('lets a patrol skip accept and en route: on scene straight from dispatched', () => {
+    const inc = applyAction(incident({ state: 'dispatched' }), ACTIONS['on-scene'], AT, 'pat1');
+    expect(inc.state).toBe('on_scene');
+  });
+
+  it('knows every state, and the open ones are all but closed and cancelled', () => {
+    expect([...INCIDENT_STATES].sort()).toEqual([...STATES].sort());
+    expect(INCIDENT_STATES.filter(isOpen)).toEqual(['new', 'acknowledged', 'dispatched', 'accepted', 'en_route', 'on_scene', 'resolved']);
+  });
+
+  it('reads the team of the latest dispatch step, or null when never dispatched', () => {
+    expect(dispatchedTeam(incident())).toBeNull();
+    const steps = [
+      { action: 'opened', at: AT, by: 'system' },
+      { action: 'dispatch', at: AT, by: 'op1', team: 'team-west' },
+      { action: 'dispatch', at: AT, by: 'op1', team: 'team-east' },
+      { action: 'accept', at: AT, by: 'pat1' },
+    ];
+    expect(dispatchedTeam(incident({ steps }))).toBe('team-east');
   });
 
   for (const state of STATES) {

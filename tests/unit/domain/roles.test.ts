@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ROLES, can, isRole, type Permission, type Role } from '../../../gateway/domain/roles.ts';
+import { PERMISSIONS, ROLES, can, isRole, permissionsOf, type Permission, type Role } from '../../../gateway/domain/roles.ts';
 
 const EXPECTED: Record<Permission, Role[]> = {
   'incidents.view': ['admin', 'operator', 'security', 'patrol'],
   'incidents.acknowledge': ['admin', 'operator', 'security'],
   'incidents.dispatch': ['admin', 'operator'],
+  'incidents.accept': ['admin', 'operator', 'patrol'],
+  'incidents.en-route': ['admin', 'operator', 'patrol'],
   'incidents.on-scene': ['admin', 'operator', 'patrol'],
   'incidents.resolve': ['admin', 'operator', 'patrol'],
   'incidents.close': ['admin', 'operator'],
@@ -13,6 +15,7 @@ const EXPECTED: Record<Permission, Role[]> = {
   'boxes.reset': ['admin', 'operator', 'security'],
   'boxes.test': ['admin', 'operator'],
   'users.manage': ['admin'],
+  'config.view': ['admin'],
   'cameras.view': ['admin', 'operator', 'security', 'patrol'],
   'cameras.control': ['admin', 'operator'],
   'intercom.talk': ['admin', 'operator'],
@@ -27,9 +30,19 @@ describe('roles', () => {
     }
   }
 
-  it('patrol cannot reset relays; only admin manages users', () => {
-    expect(can('patrol', 'boxes.reset')).toBe(false);
+  it('the table covers every permission there is', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual([...PERMISSIONS].sort());
+  });
+
+  it('patrol cannot reset or test boxes, manage users, view config or control cameras; only admin manages users', () => {
+    for (const p of ['boxes.reset', 'boxes.test', 'users.manage', 'config.view', 'cameras.control', 'incidents.dispatch'] as const) expect(can('patrol', p)).toBe(false);
     expect(ROLES.filter((r) => can(r, 'users.manage'))).toEqual(['admin']);
+  });
+
+  it('lists a role\'s permissions for /api/me, exactly the ones it may do', () => {
+    for (const role of ROLES) expect(permissionsOf(role)).toEqual(PERMISSIONS.filter((p) => can(role, p)));
+    expect(permissionsOf('patrol')).toEqual(['incidents.view', 'incidents.accept', 'incidents.en-route', 'incidents.on-scene', 'incidents.resolve', 'devices.view', 'cameras.view']);
+    expect(permissionsOf('admin')).toEqual([...PERMISSIONS]);
   });
 
   it('recognises only the four roles', () => {

@@ -1,0 +1,33 @@
+// A small site plan: every box as a grey dot, the dispatched box as a large red marker with a
+// ring, so an officer sees at a glance which corner of the campus to run to.
+import type { Site } from '../api-types.ts';
+
+const NS = 'http://www.w3.org/2000/svg';
+
+function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+}
+
+export function planSvg(site: Site, boxId: string, label: string): SVGSVGElement {
+  const { width, height } = site.site.plan;
+  const w = width > 0 ? width : 1000;
+  const hgt = height > 0 ? height : 640;
+  const r = Math.max(w, hgt) / 40;
+  // Room around the plan so a marker on its edge is drawn whole.
+  const pad = r * 3.5;
+  const root = svg('svg', { viewBox: `${-pad} ${-pad} ${w + 2 * pad} ${hgt + 2 * pad}`, class: 'patrol-plan', role: 'img', 'aria-label': label });
+  root.append(svg('rect', { x: 0, y: 0, width: w, height: hgt, rx: r, class: 'patrol-plan-ground', 'stroke-width': r * 0.15 }));
+  for (const box of site.boxes) {
+    if (box.id === boxId) continue;
+    root.append(svg('circle', { cx: box.location.point.x, cy: box.location.point.y, r: r * 0.5, class: 'patrol-plan-box' }));
+  }
+  const target = site.boxes.find((b) => b.id === boxId);
+  if (target) {
+    const { x, y } = target.location.point;
+    root.append(svg('circle', { cx: x, cy: y, r: r * 3.2, class: 'patrol-plan-ring', 'stroke-width': r * 0.5 }));
+    root.append(svg('circle', { cx: x, cy: y, r: r * 1.6, class: 'patrol-plan-target', 'stroke-width': r * 0.3 }));
+  }
+  return root;
+}
