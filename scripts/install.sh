@@ -37,4 +37,4 @@ if [[ ! -f "$stamp" || package-lock.json -nt "$stamp" || package.json -nt "$stam
   touch "$stamp"
 fi
 
-npx tsx dashboard/build.ts
+npm run build:dashboard --silent

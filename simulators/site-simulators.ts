@@ -13,8 +13,8 @@ import { CameraMedia, type MediaProfile } from './camera/camera-media.ts';
 
 /** Modest sizes: a simulated site's encoders share two cores with everything else. Keyframe every 1 s. */
 const SIM_PROFILES: Array<MediaProfile & { name: string }> = [
-  { token: 'main', name: 'MainStream', width: 960, height: 540, fps: 15, keyframeIntervalS: 1 },
-  { token: 'sub', name: 'SubStream', width: 640, height: 360, fps: 15, keyframeIntervalS: 1 },
+  { token: 'main', name: 'MainStream', width: 960, height: 540, fps: 25, keyframeIntervalS: 1 },
+  { token: 'sub', name: 'SubStream', width: 640, height: 360, fps: 25, keyframeIntervalS: 1 },
 ];
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);

@@ -76,6 +76,15 @@ export function pickAlarm(state: AlarmPanelState, incidentId: string): AlarmPane
   return { ...state, picked: incidentId, closed: false };
 }
 
+/**
+ * Brings an open alarm to the front because the operator chose it elsewhere (queue, plan), even
+ * one that was already open when the page loaded.
+ */
+export function focusAlarm(state: AlarmPanelState, incidentId: string): AlarmPanelState {
+  const raised = state.raised.includes(incidentId) ? state.raised : [...state.raised, incidentId];
+  return { ...state, raised, picked: incidentId, closed: false };
+}
+
 export function closePanel(state: AlarmPanelState): AlarmPanelState {
   return { ...state, closed: true };
 }

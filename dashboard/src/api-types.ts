@@ -84,6 +84,8 @@ export interface SiteCamera {
   id: string;
   name: LocalText;
   kind: CameraKind;
+  /** Where it hangs, when the site file says (drawn on the plan). */
+  location?: AlarmBox['location'];
 }
 
 export interface Site {
@@ -132,7 +134,23 @@ export type IncidentState =
   | 'closed'
   | 'cancelled';
 
+/** What a step of an incident records (contract #5). */
+export type StepAction =
+  | 'opened'
+  | 're-triggered'
+  | 'acknowledge'
+  | 'dispatch'
+  | 'accept'
+  | 'en-route'
+  | 'on-scene'
+  | 'resolve'
+  | 'close'
+  | 'cancel';
+
+export type CancelReason = 'false_alarm' | 'drill' | 'test' | 'other';
+
 export interface IncidentStep {
+  /** One of StepAction; kept a string so a newer gateway's step still shows. */
   action: string;
   at: string;
   by: string;

@@ -1,7 +1,7 @@
 // The gateway's HTTP API, as promises. Every failure, whether the gateway refused, the
 // network dropped, or the reply was malformed, rejects with an ApiError carrying {code, message}.
-import type { Attachment, Site, User } from './api-types.ts';
-import { isApiErrorBody, isUser, parseAttachments, parseSite } from './parse.ts';
+import type { Attachment, CancelReason, Incident, Site, User } from './api-types.ts';
+import { isApiErrorBody, isIncident, isUser, parseAttachments, parseSite } from './parse.ts';
 
 export class ApiError extends Error {
   readonly code: string;
@@ -88,6 +88,20 @@ export async function site(): Promise<Site> {
 
 export async function acknowledgeIncident(incidentId: string): Promise<void> {
   await request('POST', `/api/incidents/${encodeURIComponent(incidentId)}/acknowledge`, {});
+}
+
+/** The body each incident action takes (contract #5); every action returns the whole incident. */
+export type IncidentActionBody =
+  | { action: 'acknowledge' | 'accept' | 'en-route' | 'on-scene' }
+  | { action: 'dispatch'; team: string }
+  | { action: 'resolve' | 'close'; note: string }
+  | { action: 'cancel'; reason: CancelReason; note: string };
+
+/** Resolves with the incident the gateway returns (null if the reply is not one: the feed brings it anyway). */
+export async function incidentAction(incidentId: string, body: IncidentActionBody): Promise<Incident | null> {
+  const { action, ...rest } = body;
+  const data = await request('POST', `/api/incidents/${encodeURIComponent(incidentId)}/${action}`, rest);
+  return isIncident(data) ? data : null;
 }
 
 export async function resetBox(boxId: string): Promise<void> {

@@ -1,6 +1,6 @@
 // Every string the page shows, in Chinese (the default) and English.
 // The English table is typed against the Chinese one, so a key missing in either fails tsc.
-import type { CameraKind, CameraState, IncidentKind, IncidentState, Lang, LocalText, Priority } from './api-types.ts';
+import type { CameraKind, CameraState, CancelReason, IncidentKind, IncidentState, Lang, LocalText, Priority } from './api-types.ts';
 import type { DeviceStatus, FeedStatus } from './state.ts';
 
 const zh = {
@@ -123,6 +123,90 @@ const zh = {
   'alarm.snapshots': '抓拍图片',
   'alarm.noSnapshots': '暂无抓拍',
   'alarm.snapshotAlt': '{camera} 抓拍于 {time}',
+  'nav.label': '页面',
+  'nav.console': '值班台',
+  'nav.patrol': '巡逻',
+  'nav.ops': '运维',
+  'nav.users': '用户',
+  'shell.noPage': '此账号没有可以打开的页面，请联系管理员',
+
+  'plan.heading': '校园平面图',
+  'plan.label': '校园平面图：报警箱与摄像机的位置和状态',
+  'plan.building': '楼栋',
+  'plan.allBuildings': '全部楼栋',
+  'plan.floor': '楼层',
+  'plan.allFloors': '全部楼层',
+  'plan.floorN': '{n} 层',
+  'plan.legend': '图例',
+  'plan.box': '报警箱',
+  'plan.camera': '摄像机',
+
+  'detail.heading': '事件处置',
+  'detail.none': '在报警列表或平面图上选择一个事件',
+  'detail.boxOnly': '{box}：当前没有未结事件',
+  'detail.timeToAck': '接警用时',
+  'detail.timeToArrive': '到场用时',
+  'detail.target': '目标 {t}',
+  'detail.running': '计时中',
+  'detail.notReached': '—',
+  'detail.over': '超时',
+  'detail.team': '巡逻组',
+  'detail.chooseTeam': '选择巡逻组',
+  'detail.note': '备注',
+  'detail.notePlaceholder': '处置情况（必填）',
+  'detail.noteRequired': '请先填写备注',
+  'detail.teamRequired': '请先选择巡逻组',
+  'detail.reason': '取消原因',
+  'detail.dispatchedTo': '已派：{team}',
+  'detail.timeline': '处置记录',
+  'detail.video': '视频与对讲',
+  'detail.busy': '处理中…',
+  'detail.stepTeam': '巡逻组：{team}',
+  'detail.stepReason': '原因：{reason}',
+
+  'action.acknowledge': '确认接警',
+  'action.dispatch': '派警',
+  'action.accept': '代为接单',
+  'action.en-route': '标记在途',
+  'action.on-scene': '标记到场',
+  'action.resolve': '处置完毕',
+  'action.close': '关闭事件',
+  'action.cancel': '取消报警',
+
+  'reason.false_alarm': '误报',
+  'reason.drill': '演练',
+  'reason.test': '测试',
+  'reason.other': '其他',
+
+  'step.opened': '报警',
+  'step.re-triggered': '再次按下',
+  'step.acknowledge': '确认接警',
+  'step.dispatch': '派警',
+  'step.accept': '巡逻接单',
+  'step.en-route': '出发前往',
+  'step.on-scene': '到达现场',
+  'step.resolve': '处置完毕',
+  'step.close': '关闭',
+  'step.cancel': '取消',
+
+  'error.INCIDENT_BAD_TRANSITION': '事件状态已经变化，请查看后再操作',
+  'error.FORBIDDEN': '无权执行此操作',
+  'error.VALIDATION_FAILED': '输入有误',
+  'error.NOT_FOUND': '找不到此事件',
+
+  'vp.heading': '视频巡查',
+  'vp.show': '开启画面',
+  'vp.hide': '关闭画面',
+  'vp.layout': '画面布局',
+  'vp.prev': '上一组',
+  'vp.next': '下一组',
+  'vp.page': '第 {n}/{m} 组',
+  'vp.tourStart': '开始轮巡',
+  'vp.tourStop': '停止轮巡',
+  'vp.interval': '间隔（秒）',
+  'vp.off': '画面已关闭，开启后可分屏查看摄像机或自动轮巡',
+  'vp.empty': '本站点没有配置摄像机',
+  'vp.stoppedByAlarm': '有新报警，轮巡已停止',
 };
 
 export type MessageKey = keyof typeof zh;
@@ -247,6 +331,90 @@ const en: Record<MessageKey, string> = {
   'alarm.snapshots': 'Snapshots',
   'alarm.noSnapshots': 'No snapshots yet',
   'alarm.snapshotAlt': 'Snapshot from {camera} at {time}',
+  'nav.label': 'Pages',
+  'nav.console': 'Console',
+  'nav.patrol': 'Patrol',
+  'nav.ops': 'Operations',
+  'nav.users': 'Users',
+  'shell.noPage': 'This account has no page to open; ask an administrator',
+
+  'plan.heading': 'Site plan',
+  'plan.label': 'Site plan: where the alarm boxes and cameras are, and their state',
+  'plan.building': 'Building',
+  'plan.allBuildings': 'All buildings',
+  'plan.floor': 'Floor',
+  'plan.allFloors': 'All floors',
+  'plan.floorN': 'Floor {n}',
+  'plan.legend': 'Legend',
+  'plan.box': 'Alarm box',
+  'plan.camera': 'Camera',
+
+  'detail.heading': 'Incident',
+  'detail.none': 'Select an incident in the queue or on the plan',
+  'detail.boxOnly': '{box}: no open incident',
+  'detail.timeToAck': 'Time to acknowledge',
+  'detail.timeToArrive': 'Time to arrive',
+  'detail.target': 'target {t}',
+  'detail.running': 'running',
+  'detail.notReached': '—',
+  'detail.over': 'over target',
+  'detail.team': 'Patrol team',
+  'detail.chooseTeam': 'Choose a team',
+  'detail.note': 'Note',
+  'detail.notePlaceholder': 'What was found and done (required)',
+  'detail.noteRequired': 'Enter a note first',
+  'detail.teamRequired': 'Choose a team first',
+  'detail.reason': 'Reason',
+  'detail.dispatchedTo': 'Dispatched to {team}',
+  'detail.timeline': 'Timeline',
+  'detail.video': 'Video and intercom',
+  'detail.busy': 'Working…',
+  'detail.stepTeam': 'Team: {team}',
+  'detail.stepReason': 'Reason: {reason}',
+
+  'action.acknowledge': 'Acknowledge',
+  'action.dispatch': 'Dispatch',
+  'action.accept': 'Accept (on behalf)',
+  'action.en-route': 'Mark on the way',
+  'action.on-scene': 'Mark on scene',
+  'action.resolve': 'Resolve',
+  'action.close': 'Close',
+  'action.cancel': 'Cancel alarm',
+
+  'reason.false_alarm': 'False alarm',
+  'reason.drill': 'Drill',
+  'reason.test': 'Test',
+  'reason.other': 'Other',
+
+  'step.opened': 'Alarm raised',
+  'step.re-triggered': 'Pressed again',
+  'step.acknowledge': 'Acknowledged',
+  'step.dispatch': 'Dispatched',
+  'step.accept': 'Accepted',
+  'step.en-route': 'On the way',
+  'step.on-scene': 'On scene',
+  'step.resolve': 'Resolved',
+  'step.close': 'Closed',
+  'step.cancel': 'Cancelled',
+
+  'error.INCIDENT_BAD_TRANSITION': 'The incident has moved on; check its state and try again',
+  'error.FORBIDDEN': 'You may not do this',
+  'error.VALIDATION_FAILED': 'Invalid input',
+  'error.NOT_FOUND': 'No such incident',
+
+  'vp.heading': 'Video patrol',
+  'vp.show': 'Show video',
+  'vp.hide': 'Hide video',
+  'vp.layout': 'Layout',
+  'vp.prev': 'Previous',
+  'vp.next': 'Next',
+  'vp.page': 'Page {n} of {m}',
+  'vp.tourStart': 'Start tour',
+  'vp.tourStop': 'Stop tour',
+  'vp.interval': 'Every (s)',
+  'vp.off': 'Video is off: show it to watch cameras in a grid or run a tour',
+  'vp.empty': 'No cameras are configured for this site',
+  'vp.stoppedByAlarm': 'New alarm: tour stopped',
 };
 
 const TABLES: Record<Lang, Record<MessageKey, string>> = { zh, en };
@@ -310,6 +478,12 @@ export const stateLabel = (s: IncidentState): string => t(`state.${s}`);
 export const statusLabel = (s: DeviceStatus): string => t(`status.${s}`);
 export const feedLabel = (s: FeedStatus): string => t(`feed.${s}`);
 export const cameraStateLabel = (s: CameraState | 'unknown'): string => t(`camera.state.${s}`);
+export const reasonLabel = (r: CancelReason): string => t(`reason.${r}`);
+/** A step's name; a step this page does not know shows as the gateway wrote it. */
+export const stepLabel = (action: string): string => {
+  const key = `step.${action}`;
+  return key in zh ? t(key as MessageKey) : action;
+};
 export const cameraKindLabel = (k: CameraKind): string => t(`camera.kind.${k}`);
 
 export function ageText(seconds: number | null): string {

@@ -1,16 +1,30 @@
-// Bootstrap: choose the language, find out whether a session exists, then show the sign-in
-// form or the console. Owns the feed and the clock tick, and stops both on sign-out.
+// Bootstrap and shell: choose the language, find out whether a session exists, then show the
+// sign-in form or the signed-in shell. The shell owns the session, the one feed, the 1 s tick
+// and rendering; it routes by location.hash between the pages the user's role may see
+// (#/console, #/patrol, #/ops, #/users). Changing page never reconnects the feed.
 import * as api from './api.ts';
-import type { ApiErrorBody, User } from './api-types.ts';
+import type { ApiErrorBody, Site, User } from './api-types.ts';
+import { createUsersView } from './admin/users-view.ts';
 import { FeedClient } from './feed.ts';
-import { initLang, onLangChange } from './i18n.ts';
+import { initLang, onLangChange, t } from './i18n.ts';
+import { createOpsView } from './ops/ops-view.ts';
+import { createPatrolView } from './patrol/patrol-view.ts';
+import { allowedPages, resolveRoute, type PageId } from './routes.ts';
 import { applyFeedMessage, emptyView, type FeedStatus, type ViewModel } from './state.ts';
-import { createConsole } from './views/console.ts';
-import { shouldBeep } from './alarm-panel.ts';
-import { playAlarmBeep } from './views/alarm-sound.ts';
+import { createConsolePage } from './views/console.ts';
+import { h } from './views/dom.ts';
+import { createHeader } from './views/header.ts';
 import { createLoginView } from './views/login.ts';
+import type { MountedView, ViewContext } from './views/view-contract.ts';
 
 const TICK_MS = 1000;
+
+const PAGE_FACTORIES: Readonly<Record<PageId, (ctx: ViewContext) => MountedView>> = {
+  console: createConsolePage,
+  patrol: createPatrolView,
+  ops: createOpsView,
+  users: createUsersView,
+};
 
 /** Tears down whatever is on screen. */
 let unmount: () => void = () => {};
@@ -25,75 +39,93 @@ function showLogin(root: HTMLElement, notice?: ApiErrorBody): void {
   const view = createLoginView({
     ...(notice ? { notice } : {}),
     submit: async (username, password) => {
-      const user = await api.login(username, password);
-      await showConsole(root, user);
+      await api.login(username, password);
+      // /api/me carries the permissions and team the sign-in reply may not.
+      const user = await api.me();
+      if (!user) throw new api.ApiError('UNAUTHORIZED', 'session not established', 401);
+      await showShell(root, user);
     },
   });
   mount(root, view.el, view.dispose);
 }
 
-async function showConsole(root: HTMLElement, user: User): Promise<void> {
-  const site = await api.site();
+/** For an account whose role may open no page at all. */
+function noPageView(): MountedView {
+  const p = h('p', { className: 'empty', attrs: { 'data-testid': 'no-page' } });
+  const el = h('main', { className: 'no-page' }, p);
+  return {
+    el,
+    update: () => {
+      if (p.textContent !== t('shell.noPage')) p.textContent = t('shell.noPage');
+    },
+    dispose: () => {},
+  };
+}
+
+async function showShell(root: HTMLElement, user: User): Promise<void> {
+  const site: Site = await api.site();
 
   let model: ViewModel = emptyView();
   let feedStatus: FeedStatus = 'connecting';
   let frame = 0;
   let stopped = false;
+  let pageId: PageId | null = null;
+  let page: MountedView | null = null;
 
   const render = (): void => {
     frame = 0;
-    if (!stopped) consoleView.update(model, feedStatus, Date.now());
+    if (stopped) return;
+    const now = Date.now();
+    header.update(model, feedStatus, pageId);
+    page?.update(model, feedStatus, now);
   };
   // Coalesces a burst of feed messages into one repaint.
   const scheduleRender = (): void => {
     if (frame === 0 && !stopped) frame = requestAnimationFrame(render);
   };
 
+  const sessionEnded = (notice?: ApiErrorBody): void => {
+    if (stopped) return;
+    showLogin(root, notice); // unmounts the shell, which stops the feed
+  };
+
+  const onLogout = (): void => {
+    api.logout().catch(() => {
+      // Signing out locally still matters when the gateway cannot be reached.
+    });
+    sessionEnded();
+  };
+
+  const ctx: ViewContext = { site, user, changed: scheduleRender, sessionEnded, onLogout };
+  const header = createHeader({ site, user, pages: allowedPages(user), onLogout });
+  const pageHost = h('div', { className: 'page-host' });
+  const shellEl = h('div', { className: 'shell' }, header.el, pageHost);
+
+  /** Shows the page the address asks for, if this user may see it; otherwise their default page. */
+  const route = (): void => {
+    if (stopped) return;
+    const r = resolveRoute(location.hash, user);
+    if (r.redirect !== null && location.hash !== r.redirect) history.replaceState(null, '', r.redirect);
+    if (r.page === pageId && page !== null) return;
+    page?.dispose();
+    pageId = r.page;
+    page = r.page === null ? noPageView() : PAGE_FACTORIES[r.page](ctx);
+    pageHost.replaceChildren(page.el);
+    render();
+  };
+  const onHash = (): void => route();
+
   const stop = (): void => {
     stopped = true;
     feed.stop();
     clearInterval(tick);
     if (frame !== 0) cancelAnimationFrame(frame);
+    window.removeEventListener('hashchange', onHash);
     offLang();
-    consoleView.dispose();
+    page?.dispose();
+    page = null;
+    header.dispose();
   };
-
-  const sessionEnded = (notice?: ApiErrorBody): void => {
-    if (stopped) return;
-    showLogin(root, notice); // unmounts the console, which stops the feed
-  };
-
-  /** Runs an action; a 401 means the session is gone, so back to sign-in. */
-  const guarded =
-    (fn: (id: string) => Promise<void>) =>
-    async (id: string): Promise<void> => {
-      try {
-        await fn(id);
-      } catch (err) {
-        const e = api.toApiError(err);
-        if (e.status === 401) sessionEnded({ code: 'UNAUTHORIZED', message: e.message });
-        throw e;
-      }
-    };
-
-  const consoleView = createConsole({
-    site,
-    user,
-    acknowledge: guarded(api.acknowledgeIncident),
-    reset: guarded(api.resetBox),
-    loadAttachments: api.attachments,
-    attachmentUrl: api.attachmentUrl,
-    onNewAlarms: (fresh) => {
-      if (shouldBeep(fresh)) playAlarmBeep();
-    },
-    changed: scheduleRender,
-    onLogout: () => {
-      api.logout().catch(() => {
-        // Signing out locally still matters when the gateway cannot be reached.
-      });
-      sessionEnded();
-    },
-  });
 
   const feed = new FeedClient({
     onMessage: (msg) => {
@@ -119,8 +151,9 @@ async function showConsole(root: HTMLElement, user: User): Promise<void> {
 
   const tick = setInterval(scheduleRender, TICK_MS);
   const offLang = onLangChange(scheduleRender);
-  mount(root, consoleView.el, stop);
-  render();
+  mount(root, shellEl, stop);
+  window.addEventListener('hashchange', onHash);
+  route();
   feed.start();
 }
 
@@ -130,7 +163,7 @@ async function boot(): Promise<void> {
   if (!root) throw new Error('index.html has no #app element');
   try {
     const user = await api.me();
-    if (user) await showConsole(root, user);
+    if (user) await showShell(root, user);
     else showLogin(root);
   } catch (err) {
     showLogin(root, api.toApiError(err));

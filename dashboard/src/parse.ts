@@ -30,7 +30,7 @@ const oneOf =
 
 const isPriority = oneOf('red', 'orange', 'yellow');
 const isKind = oneOf('panic', 'tamper', 'fault');
-const isState = oneOf('new', 'acknowledged', 'dispatched', 'on_scene', 'resolved', 'closed', 'cancelled');
+const isState = oneOf('new', 'acknowledged', 'dispatched', 'accepted', 'en_route', 'on_scene', 'resolved', 'closed', 'cancelled');
 const isTransport = oneOf('serial', 'modbus', 'mqtt');
 const isCameraKind = oneOf('ptz', 'fixed');
 const isCameraState = oneOf('connecting', 'online', 'offline', 'auth-failed');
@@ -93,6 +93,18 @@ function isSiteCamera(v: unknown): v is SiteCamera {
   return isObj(v) && isStr(v.id) && isLocalText(v.name) && isCameraKind(v.kind);
 }
 
+function isLocation(loc: unknown): loc is AlarmBox['location'] {
+  return (
+    isObj(loc) &&
+    isStr(loc.building) &&
+    isNum(loc.floor) &&
+    isObj(loc.point) &&
+    isNum(loc.point.x) &&
+    isNum(loc.point.y) &&
+    isLocalText(loc.text)
+  );
+}
+
 export function isCameraView(v: unknown): v is CameraView {
   if (!isObj(v) || !isStr(v.cameraId) || !isCameraKind(v.kind) || !isCameraState(v.state) || !isStr(v.since)) return false;
   if (v.reason !== undefined && !isStr(v.reason)) return false;
@@ -122,16 +134,7 @@ export function parseAttachments(v: unknown): Attachment[] | null {
 function isAlarmBox(v: unknown): v is AlarmBox {
   if (!isObj(v) || !isStr(v.id) || !isLocalText(v.name) || !isPriority(v.priority)) return false;
   if (!isBool(v.silent) || !isTransport(v.transport)) return false;
-  const loc = v.location;
-  return (
-    isObj(loc) &&
-    isStr(loc.building) &&
-    isNum(loc.floor) &&
-    isObj(loc.point) &&
-    isNum(loc.point.x) &&
-    isNum(loc.point.y) &&
-    isLocalText(loc.text)
-  );
+  return isLocation(v.location);
 }
 
 export function parseSite(v: unknown): Site | null {
@@ -145,7 +148,11 @@ export function parseSite(v: unknown): Site | null {
   );
   if (!buildingsOk || !v.boxes.every(isAlarmBox)) return null;
   // Cameras came later than boxes: a gateway without them still gives a usable site.
-  const cameras = Array.isArray(v.cameras) ? v.cameras.filter(isSiteCamera) : [];
+  // A camera's place is optional (it is only drawn on the plan): one that does not fit is dropped, not the camera.
+  const cameras = (Array.isArray(v.cameras) ? v.cameras.filter(isSiteCamera) : []).map((c) => {
+    const { location, ...rest } = c;
+    return location !== undefined && isLocation(location) ? { ...rest, location } : rest;
+  });
   const boxes = (v.boxes as AlarmBox[]).map((b) => {
     const links: unknown = (b as { cameras?: unknown }).cameras;
     return { ...b, cameras: Array.isArray(links) ? links.filter(isBoxCameraLink) : [] };

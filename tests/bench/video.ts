@@ -26,7 +26,7 @@ const DOME = 'dome-gate';
 /** Unlinked cameras (no warm stream): their viewers start the gateway's ffmpeg on demand. */
 const CPU_CAMERAS = ['cam-box-dorm', 'cam-box-office', 'cam-box-playground', 'cam-box-teaching-2f'];
 // The simulator's profiles (simulators/site-simulators.ts); viewers in the CPU part use sub.
-const PROFILES = { main: { width: 960, height: 540, fps: 15 }, sub: { width: 640, height: 360, fps: 15 } } as const;
+const PROFILES = { main: { width: 960, height: 540, fps: 25 }, sub: { width: 640, height: 360, fps: 25 } } as const;
 type Profile = keyof typeof PROFILES;
 const CPU_WINDOW_MS = 5000;
 const G2G_FRAMES = 60;

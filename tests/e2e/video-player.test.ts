@@ -8,13 +8,22 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { build, type Plugin } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CameraMedia } from '../../simulators/camera/camera-media.ts';
 import { overlayLayout } from '../../simulators/camera/rtsp/ffmpeg-args.ts';
-import { jsmpegNoStyleInject } from '../../dashboard/esbuild-plugins.ts';
+import { JSMPEG_FILE, stripJsmpegStyleInject } from '../../dashboard/vite-plugins.ts';
+
+/** The dashboard build's JSMpeg fix (dashboard/vite-plugins.ts), for this test's esbuild bundle. */
+const jsmpegNoStyleInject: Plugin = {
+  name: 'jsmpeg-no-style-inject',
+  setup(b) {
+    b.onLoad({ filter: JSMPEG_FILE }, async (args) => ({ contents: stripJsmpegStyleInject(await readFile(args.path, 'utf8')), loader: 'js' }));
+  },
+};
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const USER = 'viewer';

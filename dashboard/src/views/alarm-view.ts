@@ -8,6 +8,7 @@ import type { Attachment, Incident, Site } from '../api-types.ts';
 import {
   alarmCameras,
   closePanel,
+  focusAlarm,
   initialAlarmPanel,
   observeAlarms,
   panelAlarms,
@@ -25,6 +26,8 @@ import { createIntercomControls } from './intercom-controls.ts';
 export interface AlarmView {
   el: HTMLElement;
   update: (view: ViewModel, nowMs: number) => void;
+  /** Shows this alarm's video and intercom in the panel (the operator picked it elsewhere). */
+  focus: (incidentId: string) => void;
   dispose: () => void;
 }
 
@@ -35,6 +38,8 @@ export interface AlarmViewOptions {
   /** New alarms just raised (the console beeps for red ones). */
   onNewAlarms: (fresh: Incident[]) => void;
   changed: () => void;
+  /** Push-to-talk needs intercom.talk; without it only listening is offered. */
+  canTalk?: boolean;
 }
 
 export function createAlarmView(opts: AlarmViewOptions): AlarmView {
@@ -48,7 +53,7 @@ export function createAlarmView(opts: AlarmViewOptions): AlarmView {
   const closeBtn = h('button', { className: 'secondary alarm-close', attrs: { type: 'button' } });
   const tilesEl = h('div', { className: 'alarm-tiles' });
   const noCamera = h('p', { className: 'empty' });
-  const intercom = createIntercomControls();
+  const intercom = createIntercomControls({ canTalk: opts.canTalk ?? true });
   const snapsHeading = h('h3');
   const snapsEmpty = h('p', { className: 'alarm-snaps-empty' });
   const snapsList = h('div', { className: 'alarm-snaps' });
@@ -235,9 +240,14 @@ export function createAlarmView(opts: AlarmViewOptions): AlarmView {
       showSnapshots(shown, view);
       showList(alarms, shown);
     },
+    focus: (incidentId) => {
+      panel = focusAlarm(panel, incidentId);
+      opts.changed();
+    },
     dispose: () => {
       disposed = true;
       dropTiles();
+      intercom.destroy();
     },
   };
 }

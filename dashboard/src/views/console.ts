@@ -1,60 +1,141 @@
-// The signed-in page: top bar, incidents, alarm boxes. Composes the views; owns no data.
-import type { Attachment, Incident, Site, User } from '../api-types.ts';
-import type { FeedStatus, ViewModel } from '../state.ts';
+// The command-centre console (operator, security, admin): the alarm panel with live video, the
+// incident queue, the school plan, the incident detail with every step of the closed loop, video
+// patrol, the alarm boxes (reset) and the camera list. Composes the views; owns no data.
+import * as api from '../api.ts';
+import { isAlarm, shouldBeep } from '../alarm-panel.ts';
+import { canFor } from '../permissions.ts';
+import type { ViewModel } from '../state.ts';
+import { playAlarmBeep } from './alarm-sound.ts';
 import { createAlarmView } from './alarm-view.ts';
 import { createCamerasView } from './cameras.ts';
 import { createDevicesView } from './devices.ts';
 import { h } from './dom.ts';
-import { createHeader } from './header.ts';
+import { createIncidentDetail } from './incident-detail.ts';
 import { createIncidentsView } from './incidents.ts';
+import { createPlanView } from './plan-view.ts';
+import { createVideoPatrol } from './video-patrol.ts';
+import type { MountedView, ViewContext } from './view-contract.ts';
 
-export interface ConsoleView {
-  el: HTMLElement;
-  update: (view: ViewModel, feed: FeedStatus, nowMs: number) => void;
-  dispose: () => void;
-}
+export function createConsolePage(ctx: ViewContext): MountedView {
+  const { site } = ctx;
+  const can = canFor(ctx.user);
+  let selectedIncident: string | null = null;
+  let selectedBox: string | null = null;
+  let lastModel: ViewModel | null = null;
 
-export function createConsole(opts: {
-  site: Site;
-  user: User;
-  acknowledge: (incidentId: string) => Promise<void>;
-  reset: (boxId: string) => Promise<void>;
-  loadAttachments: (incidentId: string) => Promise<Attachment[]>;
-  attachmentUrl: (a: Attachment) => string;
-  onNewAlarms: (fresh: Incident[]) => void;
-  onLogout: () => void;
-  changed: () => void;
-}): ConsoleView {
-  const header = createHeader({ site: opts.site, user: opts.user, onLogout: opts.onLogout });
-  const incidents = createIncidentsView({ site: opts.site, acknowledge: opts.acknowledge, changed: opts.changed });
-  const devices = createDevicesView({ site: opts.site, reset: opts.reset, changed: opts.changed });
-  const cameras = createCamerasView({ site: opts.site });
+  /** Runs a call to the gateway; a 401 means the session is gone, so back to sign-in. */
+  const guarded = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        const e = api.toApiError(err);
+        if (e.status === 401) ctx.sessionEnded({ code: 'UNAUTHORIZED', message: e.message });
+        throw e;
+      }
+    };
+
+  const select = (incidentId: string): void => {
+    selectedIncident = incidentId;
+    selectedBox = lastModel?.incidents.get(incidentId)?.boxId ?? null;
+    const inc = lastModel?.incidents.get(incidentId);
+    if (inc && isAlarm(inc)) alarm.focus(incidentId);
+    ctx.changed();
+  };
+
   const alarm = createAlarmView({
-    site: opts.site,
-    loadAttachments: opts.loadAttachments,
-    attachmentUrl: opts.attachmentUrl,
-    onNewAlarms: opts.onNewAlarms,
-    changed: opts.changed,
+    site,
+    loadAttachments: api.attachments,
+    attachmentUrl: api.attachmentUrl,
+    canTalk: can('intercom.talk'),
+    onNewAlarms: (fresh) => {
+      if (shouldBeep(fresh)) playAlarmBeep();
+      videoPatrol.alarmRaised(Date.now());
+      // The newest alarm goes into the detail panel unless the operator is working on another open one.
+      const current = selectedIncident ? lastModel?.incidents.get(selectedIncident) : undefined;
+      if (!current || current.state === 'closed' || current.state === 'cancelled') {
+        const first = fresh[0];
+        if (first) {
+          selectedIncident = first.id;
+          selectedBox = first.boxId;
+        }
+      }
+    },
+    changed: ctx.changed,
   });
+  const incidents = createIncidentsView({
+    site,
+    acknowledge: guarded(async (id: string) => {
+      await api.incidentAction(id, { action: 'acknowledge' });
+    }),
+    canAcknowledge: can('incidents.acknowledge'),
+    select,
+    selected: () => selectedIncident,
+    changed: ctx.changed,
+  });
+  const plan = createPlanView({
+    site,
+    selectBox: (boxId, incidentId) => {
+      if (incidentId) {
+        select(incidentId);
+        return;
+      }
+      selectedIncident = null;
+      selectedBox = boxId;
+      // Its row in the box list (Reset is there) comes into view.
+      devices.el.querySelector(`[data-box-id="${CSS.escape(boxId)}"]`)?.scrollIntoView({ block: 'nearest' });
+      ctx.changed();
+    },
+    selectedBox: () => selectedBox,
+    changed: ctx.changed,
+  });
+  const detail = createIncidentDetail({
+    site,
+    can,
+    selectedIncident: () => selectedIncident,
+    selectedBox: () => selectedBox,
+    act: guarded(api.incidentAction),
+    showVideo: (id) => alarm.focus(id),
+    changed: ctx.changed,
+  });
+  const videoPatrol = createVideoPatrol({ site, changed: ctx.changed });
+  const devices = createDevicesView({
+    site,
+    reset: guarded(api.resetBox),
+    canReset: can('boxes.reset'),
+    selected: () => selectedBox,
+    changed: ctx.changed,
+  });
+  const cameras = createCamerasView({ site });
+
   const el = h(
     'div',
-    { className: 'console' },
-    header.el,
+    { className: 'console', attrs: { 'data-page': 'console' } },
     alarm.el,
-    h('main', { className: 'console-main' }, incidents.el, h('div', { className: 'console-side' }, devices.el, cameras.el)),
+    h(
+      'main',
+      { className: 'console-main' },
+      h('div', { className: 'console-col console-queue' }, incidents.el, devices.el),
+      h('div', { className: 'console-col console-centre' }, plan.el, videoPatrol.el),
+      h('div', { className: 'console-col console-side' }, detail.el, cameras.el),
+    ),
   );
+
   return {
     el,
-    update: (view, feed, nowMs) => {
-      header.update(view, feed);
-      alarm.update(view, nowMs);
-      incidents.update(view, nowMs);
-      devices.update(view, nowMs);
-      cameras.update(view);
+    update: (model, _feed, nowMs) => {
+      lastModel = model;
+      alarm.update(model, nowMs);
+      incidents.update(model, nowMs);
+      plan.update(model);
+      detail.update(model, nowMs);
+      videoPatrol.update(model, nowMs);
+      devices.update(model, nowMs);
+      cameras.update(model);
     },
     dispose: () => {
       alarm.dispose();
-      header.dispose();
+      videoPatrol.dispose();
     },
   };
 }

@@ -36,6 +36,10 @@ export function createDevicesView(opts: {
   site: Site;
   reset: (boxId: string) => Promise<void>;
   changed: () => void;
+  /** Reset of latched strobes and sirens needs boxes.reset; without it the button is not shown. */
+  canReset?: boolean;
+  /** The box picked on the plan, highlighted in the list. */
+  selected?: () => string | null;
 }): DevicesView {
   const heading = h('h2');
   const empty = h('p', { className: 'empty' });
@@ -65,12 +69,13 @@ export function createDevicesView(opts: {
     const siren = indicator();
     const lastSeen = h('time', { className: 'last-seen' });
     const faults = h('div', { className: 'faults' });
-    const resetBtn = h('button', { className: 'secondary', attrs: { type: 'button' } });
+    const resetBtn = h('button', { className: 'secondary', attrs: { type: 'button', 'data-action': 'reset' } });
+    resetBtn.hidden = opts.canReset === false;
     const feedback = h('p', { className: 'row-feedback', attrs: { role: 'status' } });
     resetBtn.addEventListener('click', () => reset(boxId));
     const el = h(
       'li',
-      {},
+      { attrs: { 'data-testid': 'device-row', 'data-box-id': boxId } },
       h('div', { className: 'device-main' }, h('div', { className: 'device-title' }, badge, name), location, faults),
       h('div', { className: 'device-outputs' }, strobe, siren),
       h('div', { className: 'device-side' }, lastSeen, resetBtn),
@@ -86,7 +91,7 @@ export function createDevicesView(opts: {
 
   const paintRow = (row: Row, box: AlarmBox | undefined, boxId: string, dev: Device | undefined, nowMs: number): void => {
     const status = deviceStatus(dev);
-    setClass(row.el, `device status-${status}`);
+    setClass(row.el, `device status-${status}${opts.selected?.() === boxId ? ' selected' : ''}`);
     setText(row.name, box ? local(box.name) : t('incidents.unknownBox', { id: boxId }));
     setText(row.location, box ? local(box.location.text) + (box.silent ? ` · ${t('devices.silent')}` : '') : '');
     setText(row.badge, statusLabel(status));

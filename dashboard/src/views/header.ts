@@ -1,37 +1,54 @@
-// The top bar: site name, live-feed and hardware-bridge status, who is signed in, language, sign-out.
+// The top bar: site name, the pages this user may open, live-feed and hardware-bridge status,
+// who is signed in, language, sign-out. Owned by the shell (main.ts), above every page.
 import type { Site, User } from '../api-types.ts';
 import { feedLabel, local, t } from '../i18n.ts';
+import { hashOf, type PageId } from '../routes.ts';
 import { openIncidentCount, type FeedStatus, type ViewModel } from '../state.ts';
-import { h, setClass, setText } from './dom.ts';
+import { h, setAttr, setClass, setText } from './dom.ts';
 import { createLangToggle } from './lang-toggle.ts';
 
 export interface HeaderView {
   el: HTMLElement;
-  update: (view: ViewModel, feed: FeedStatus) => void;
+  update: (view: ViewModel, feed: FeedStatus, page: PageId | null) => void;
   dispose: () => void;
 }
 
-export function createHeader(opts: { site: Site; user: User; onLogout: () => void }): HeaderView {
+export function createHeader(opts: { site: Site; user: User; pages: readonly PageId[]; onLogout: () => void }): HeaderView {
   const siteName = h('h1', { className: 'site-name' });
   const appName = h('span', { className: 'app-name' });
   const feedPill = h('span', { attrs: { role: 'status', 'aria-live': 'polite' } });
   const bridgePill = h('span', { attrs: { role: 'status' } });
   const userText = h('span', { className: 'user' });
-  const logout = h('button', { className: 'ghost', attrs: { type: 'button' } });
+  const logout = h('button', { className: 'ghost', attrs: { type: 'button', 'data-testid': 'logout' } });
   const langToggle = createLangToggle();
   logout.addEventListener('click', opts.onLogout);
+
+  const links = opts.pages.map((page) => {
+    const a = h('a', { className: 'nav-link', attrs: { href: hashOf(page), 'data-testid': `nav-${page}`, 'data-page': page } });
+    return { page, a };
+  });
+  const nav = h('nav', { className: 'page-nav' }, ...links.map((l) => l.a));
+  // One page only: no nav to speak of.
+  nav.hidden = links.length < 2;
 
   const el = h(
     'header',
     { className: 'topbar' },
     h('div', { className: 'brand' }, siteName, appName),
+    nav,
     h('div', { className: 'status-pills' }, feedPill, bridgePill),
     h('div', { className: 'session' }, userText, langToggle.el, logout),
   );
 
-  const update = (view: ViewModel, feed: FeedStatus): void => {
+  const update = (view: ViewModel, feed: FeedStatus, page: PageId | null): void => {
     setText(siteName, local(opts.site.site.name));
     setText(appName, t('app.title'));
+    setAttr(nav, 'aria-label', t('nav.label'));
+    for (const l of links) {
+      setText(l.a, t(`nav.${l.page}`));
+      if (l.page === page) l.a.setAttribute('aria-current', 'page');
+      else l.a.removeAttribute('aria-current');
+    }
     setText(feedPill, feedLabel(feed));
     setClass(feedPill, `pill feed-${feed}`);
     // Until the feed is live, the bridge flag is a memory, not news: show it as unknown.

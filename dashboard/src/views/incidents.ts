@@ -36,6 +36,12 @@ export function createIncidentsView(opts: {
   acknowledge: (incidentId: string) => Promise<void>;
   /** Called when an action finishes so the page repaints. */
   changed: () => void;
+  /** Whether this user may acknowledge (the server checks anyway). */
+  canAcknowledge?: boolean;
+  /** A row was clicked: the console shows that incident in its detail panel. */
+  select?: (incidentId: string) => void;
+  /** The incident shown in the detail panel, highlighted in the list. */
+  selected?: () => string | null;
 }): IncidentsView {
   const boxes = new Map<string, AlarmBox>(opts.site.boxes.map((b) => [b.id, b]));
   const heading = h('h2');
@@ -67,12 +73,15 @@ export function createIncidentsView(opts: {
     const state = h('span', { className: 'state-badge' });
     const age = h('time', { className: 'age' });
     const id = h('span', { className: 'incident-id' });
-    const ack = h('button', { className: 'primary ack', attrs: { type: 'button' } });
+    const ack = h('button', { className: 'primary ack', attrs: { type: 'button', 'data-action': 'acknowledge' } });
     const error = h('p', { className: 'row-error', attrs: { role: 'alert' } });
-    ack.addEventListener('click', () => acknowledge(incidentId));
+    ack.addEventListener('click', (ev) => {
+      ev.stopPropagation();
+      acknowledge(incidentId);
+    });
     const el = h(
       'li',
-      {},
+      { attrs: { 'data-testid': 'incident-row', 'data-incident-id': incidentId } },
       h(
         'div',
         { className: 'incident-main' },
@@ -83,6 +92,17 @@ export function createIncidentsView(opts: {
       h('div', { className: 'incident-actions' }, ack),
       error,
     );
+    if (opts.select) {
+      const select = opts.select;
+      el.tabIndex = 0;
+      el.addEventListener('click', () => select(incidentId));
+      el.addEventListener('keydown', (ev) => {
+        if (ev.target === el && (ev.key === 'Enter' || ev.key === ' ')) {
+          ev.preventDefault();
+          select(incidentId);
+        }
+      });
+    }
     return { el, priority, name, kind, location, state, age, id, ack, error };
   };
 
@@ -95,7 +115,7 @@ export function createIncidentsView(opts: {
     }
     setClass(
       row.el,
-      `incident prio-${inc.priority} state-${inc.state}${open ? '' : ' finished'}${needsAttention(inc) ? ' attention' : ''}`,
+      `incident prio-${inc.priority} state-${inc.state}${open ? '' : ' finished'}${needsAttention(inc) ? ' attention' : ''}${opts.selected?.() === inc.id ? ' selected' : ''}`,
     );
     setText(row.priority, priorityLabel(inc.priority));
     setText(row.name, box ? local(box.name) : t('incidents.unknownBox', { id: inc.boxId }));
@@ -109,7 +129,9 @@ export function createIncidentsView(opts: {
     setText(row.id, inc.id);
 
     const action = actions.get(inc.id);
-    const canAck = inc.state === 'new';
+    setAttr(row.el, 'data-state', inc.state);
+    setAttr(row.el, 'aria-selected', opts.selected?.() === inc.id ? 'true' : 'false');
+    const canAck = inc.state === 'new' && opts.canAcknowledge !== false;
     row.ack.hidden = !canAck;
     row.ack.disabled = !canAck || action?.busy === true;
     setText(row.ack, action?.busy ? t('incidents.acknowledging') : t('incidents.acknowledge'));

@@ -11,11 +11,13 @@ export interface IntercomControls {
   destroy(): void;
 }
 
-export function createIntercomControls(): IntercomControls {
+export function createIntercomControls(opts: { canTalk?: boolean } = {}): IntercomControls {
   const listen = h('button', { className: 'secondary intercom-listen', attrs: { type: 'button', 'aria-pressed': 'false' } });
   const talk = h('button', { className: 'primary intercom-talk', attrs: { type: 'button' } });
   const status = h('span', { className: 'intercom-status', attrs: { role: 'status' } });
   const el = h('div', { className: 'intercom' }, listen, talk, status);
+  talk.hidden = opts.canTalk === false;
+  talk.dataset.action = 'talk';
   let cameraId: string | null = null;
   let setListening: (on: boolean) => void = () => undefined;
   let client: TalkClient | null = null;
