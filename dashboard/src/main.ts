@@ -5,6 +5,7 @@
 import * as api from './api.ts';
 import type { ApiErrorBody, Site, User } from './api-types.ts';
 import { createUsersView } from './admin/users-view.ts';
+import { initialAlarmPanel, observeAlarms, shouldBeep } from './alarm-panel.ts';
 import { FeedClient } from './feed.ts';
 import { initLang, onLangChange, t } from './i18n.ts';
 import { createOpsView } from './ops/ops-view.ts';
@@ -15,6 +16,7 @@ import { createConsolePage } from './views/console.ts';
 import { h } from './views/dom.ts';
 import { createHeader } from './views/header.ts';
 import { createLoginView } from './views/login.ts';
+import { playAlarmBeep } from './views/alarm-sound.ts';
 import type { MountedView, ViewContext } from './views/view-contract.ts';
 
 const TICK_MS = 1000;
@@ -71,6 +73,9 @@ async function showShell(root: HTMLElement, user: User): Promise<void> {
   let stopped = false;
   let pageId: PageId | null = null;
   let page: MountedView | null = null;
+  const pages = allowedPages(user);
+  /** New alarms while another page is open: the console beeps for its own. */
+  let alarms = initialAlarmPanel;
 
   const render = (): void => {
     frame = 0;
@@ -97,7 +102,7 @@ async function showShell(root: HTMLElement, user: User): Promise<void> {
   };
 
   const ctx: ViewContext = { site, user, changed: scheduleRender, sessionEnded, onLogout };
-  const header = createHeader({ site, user, pages: allowedPages(user), onLogout });
+  const header = createHeader({ site, user, pages, onLogout });
   const pageHost = h('div', { className: 'page-host' });
   const shellEl = h('div', { className: 'shell' }, header.el, pageHost);
 
@@ -130,6 +135,9 @@ async function showShell(root: HTMLElement, user: User): Promise<void> {
   const feed = new FeedClient({
     onMessage: (msg) => {
       model = applyFeedMessage(model, msg);
+      const seen = observeAlarms(alarms, model);
+      alarms = seen.state;
+      if (pageId !== 'console' && pages.includes('console') && shouldBeep(seen.fresh)) playAlarmBeep();
       scheduleRender();
     },
     onStatus: (status, failures) => {

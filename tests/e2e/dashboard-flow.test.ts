@@ -238,6 +238,29 @@ describe('dashboard: alarm -> dispatch -> patrol phone -> close', () => {
       expect(shown).not.toContain(secret);
     }
     await page.screenshot({ path: `${ARTIFACTS}/ops-view.png`, fullPage: true });
+
+    // A new alarm while the ops page is open: the top bar calls the operator to the console.
+    expect(await page.locator('[data-testid="alarm-alert"]').isVisible()).toBe(false);
+    site.sims.box('box-dorm').press('box-dorm');
+    await page.locator('[data-testid="alarm-alert"]').waitFor({ state: 'visible', timeout: 10000 });
+    await page.locator('[data-testid="alarm-alert"]').click();
+    await page.locator('[data-testid="plan"]').waitFor({ timeout: 10000 });
+
+    // The administrator creates a security officer on the users page; the password shows once.
+    await page.locator('[data-testid="nav-users"]').click();
+    const form = page.locator('[data-testid="create-user"]');
+    await form.locator('[data-field="username"]').fill('sec.zhao');
+    await form.locator('[data-field="role"]').selectOption('security');
+    await form.locator('button[type="submit"]').click();
+    const shownPassword = page.locator('[data-testid="password-value"]');
+    await expect.poll(async () => (await shownPassword.innerText()).trim().length, { timeout: 10000 }).toBeGreaterThan(0);
+    const password = (await shownPassword.innerText()).trim();
+    expect(password.length).toBeGreaterThanOrEqual(12);
+    await page.locator('[data-username="sec.zhao"]').waitFor({ timeout: 5000 });
+    const token = await site.login('sec.zhao', password);
+    // Security staff may reset, but not dispatch.
+    const open = (await site.api<IncidentBody[]>('GET', '/api/incidents?open=true')).body.find((i) => i.boxId === 'box-dorm')!;
+    expect((await site.apiAs(token, 'POST', `/api/incidents/${open.id}/dispatch`, { team: 'team-east' })).status).toBe(403);
     await admin.close();
   }, 60000);
 

@@ -3,6 +3,7 @@
 import type { Site, User } from '../api-types.ts';
 import { feedLabel, local, t } from '../i18n.ts';
 import { hashOf, type PageId } from '../routes.ts';
+import { isAlarm } from '../alarm-panel.ts';
 import { openIncidentCount, type FeedStatus, type ViewModel } from '../state.ts';
 import { h, setAttr, setClass, setText } from './dom.ts';
 import { createLangToggle } from './lang-toggle.ts';
@@ -28,6 +29,9 @@ export function createHeader(opts: { site: Site; user: User; pages: readonly Pag
     return { page, a };
   });
   const nav = h('nav', { className: 'page-nav' }, ...links.map((l) => l.a));
+  // On the other pages, alarms nobody has acknowledged yet still reach whoever may take them.
+  const alarmAlert = h('a', { className: 'alarm-alert', attrs: { href: hashOf('console'), 'data-testid': 'alarm-alert', role: 'alert' } });
+  alarmAlert.hidden = true;
   // One page only: no nav to speak of.
   nav.hidden = links.length < 2;
 
@@ -36,6 +40,7 @@ export function createHeader(opts: { site: Site; user: User; pages: readonly Pag
     { className: 'topbar' },
     h('div', { className: 'brand' }, siteName, appName),
     nav,
+    alarmAlert,
     h('div', { className: 'status-pills' }, feedPill, bridgePill),
     h('div', { className: 'session' }, userText, langToggle.el, logout),
   );
@@ -49,6 +54,9 @@ export function createHeader(opts: { site: Site; user: User; pages: readonly Pag
       if (l.page === page) l.a.setAttribute('aria-current', 'page');
       else l.a.removeAttribute('aria-current');
     }
+    const waiting = opts.pages.includes('console') && page !== 'console' ? [...view.incidents.values()].filter((i) => isAlarm(i) && i.state === 'new').length : 0;
+    alarmAlert.hidden = waiting === 0;
+    if (waiting > 0) setText(alarmAlert, t('nav.alarmAlert', { n: waiting }));
     setText(feedPill, feedLabel(feed));
     setClass(feedPill, `pill feed-${feed}`);
     // Until the feed is live, the bridge flag is a memory, not news: show it as unknown.
