@@ -11,7 +11,9 @@ import { SimulatedCamera } from './camera/simulated-camera.ts';
 import { DiscoveryResponder } from './camera/discovery-responder.ts';
 import { CameraMedia, type MediaProfile } from './camera/camera-media.ts';
 
-/** Modest sizes: a simulated site's encoders share two cores with everything else. Keyframe every 1 s. */
+/** Modest sizes: a simulated site's encoders share two cores with everything else. 25 fps, as PAL-region
+ * (Chinese) surveillance cameras ship; keyframe every 1 s. Every frame of delay in a pipeline of
+ * ffmpeg stages costs 1/fps, so the rate matters to glass-to-glass figures. */
 const SIM_PROFILES: Array<MediaProfile & { name: string }> = [
   { token: 'main', name: 'MainStream', width: 960, height: 540, fps: 25, keyframeIntervalS: 1 },
   { token: 'sub', name: 'SubStream', width: 640, height: 360, fps: 25, keyframeIntervalS: 1 },

@@ -136,6 +136,10 @@ describe('dashboard: alarm -> dispatch -> patrol phone -> close', () => {
         { timeout: 30000, interval: 250 },
       )
       .toSatisfy((frames: number[]) => frames.length >= 2 && frames.every((n) => n > 3));
+    // The snapshots taken at the press are shown beside the video.
+    await expect
+      .poll(() => consolePage.evaluate(() => [...document.querySelectorAll('.alarm-snap img')].map((i) => (i as HTMLImageElement).naturalWidth)), { timeout: 20000, interval: 250 })
+      .toSatisfy((widths: number[]) => widths.length >= 1 && widths.every((w) => w > 0));
     await consolePage.screenshot({ path: `${ARTIFACTS}/console-alarm.png` });
   }, 60000);
 
@@ -191,6 +195,23 @@ describe('dashboard: alarm -> dispatch -> patrol phone -> close', () => {
     await expect.poll(() => detail.locator('[data-testid="timeline-entry"]').count(), { timeout: 5000 }).toBe(8);
     // The phone no longer lists it.
     await expect.poll(() => card.count(), { timeout: 5000 }).toBe(0);
+  }, 60000);
+
+  it('video patrol: the operator opens a grid of live cameras, tours it, and closes it again', async () => {
+    const patrol = consolePage.locator('[data-testid="video-patrol"]');
+    await patrol.locator('[data-testid="video-patrol-toggle"]').click();
+    const grid = consolePage.locator('[data-testid="video-patrol-grid"]');
+    await expect
+      .poll(() => grid.evaluate((g) => [...g.querySelectorAll('video')].map((v) => (v as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames)), { timeout: 30000, interval: 250 })
+      .toSatisfy((frames: number[]) => frames.length >= 2 && frames.every((n) => n > 0));
+    // The tour moves to the next page of cameras by itself.
+    const firstPage = await patrol.locator('[data-testid="video-patrol-page"]').getAttribute('data-page');
+    await patrol.locator('[data-testid="tour-interval"]').fill('3');
+    await patrol.locator('[data-testid="tour-toggle"]').click();
+    await expect.poll(() => patrol.locator('[data-testid="video-patrol-page"]').getAttribute('data-page'), { timeout: 15000 }).not.toBe(firstPage);
+    await patrol.locator('[data-testid="tour-toggle"]').click();
+    await patrol.locator('[data-testid="video-patrol-toggle"]').click();
+    await expect.poll(() => grid.locator('video').count(), { timeout: 5000 }).toBe(0);
   }, 60000);
 
   it('a dispatch made while the phone is offline arrives when its feed comes back', async () => {

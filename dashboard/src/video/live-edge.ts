@@ -3,8 +3,9 @@
 
 /** Past this far behind the buffered end, skip ahead rather than speed up. */
 export const JUMP_BEHIND_S = 0.5;
-/** Past this far behind, play a little faster to close the gap without a visible jump. */
-export const SPEED_UP_BEHIND_S = 0.2;
+/** Past this far behind, play a little faster to close the gap without a visible jump. Three
+ * frames at 25 fps: a live view for an alarm wants the picture now, not a deep buffer. */
+export const SPEED_UP_BEHIND_S = 0.12;
 /** Where a skip lands: just short of the end, so the decoder has a frame to show. */
 export const JUMP_MARGIN_S = 0.1;
 export const CATCH_UP_RATE = 1.1;

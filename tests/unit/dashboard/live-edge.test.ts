@@ -11,13 +11,14 @@ import {
 import { overlayMessage } from '../../../dashboard/src/video/video-tile.ts';
 
 describe('staying at the live edge', () => {
-  it('plays at normal speed when within 0.2 s of the buffered end', () => {
+  it('plays at normal speed when within 0.12 s of the buffered end', () => {
     expect(catchUpDecision(10.0, 9.9)).toEqual({ action: 'rate', rate: 1 });
-    expect(catchUpDecision(10.0, 9.8)).toEqual({ action: 'rate', rate: 1 });
+    expect(catchUpDecision(10.0, 9.89)).toEqual({ action: 'rate', rate: 1 });
     expect(catchUpDecision(10.0, 10.0)).toEqual({ action: 'rate', rate: 1 });
   });
 
-  it('plays a little faster between 0.2 and 0.5 s behind', () => {
+  it('plays a little faster between 0.12 and 0.5 s behind', () => {
+    expect(catchUpDecision(10.0, 9.85)).toEqual({ action: 'rate', rate: CATCH_UP_RATE });
     expect(catchUpDecision(10.0, 9.7)).toEqual({ action: 'rate', rate: CATCH_UP_RATE });
     expect(catchUpDecision(10.0, 9.5)).toEqual({ action: 'rate', rate: CATCH_UP_RATE });
   });
