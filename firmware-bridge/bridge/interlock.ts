@@ -4,8 +4,9 @@
 // users or cameras; if the gateway is down or hung, none of this waits for it.
 // Ops test mode opens a per-box test window: a press inside it drives the relays and latches
 // exactly like any other press (the interlock never changes), but its events carry
-// detail.test = true so the gateway opens no incident for it. Windows live in memory only: after
-// a restart every press is real again, which is the safe way to fail.
+// detail.test = true so the gateway opens no incident for it. The first press closes the window:
+// one press proves the path, and a second press, even seconds later, is a real alarm. Windows
+// live in memory only: after a restart every press is real again, which is the safe way to fail.
 import { EventEmitter } from 'node:events';
 import { CodedError } from '../../common/coded-error.ts';
 import type { Logger } from '../../common/logger.ts';
@@ -119,6 +120,13 @@ export class Interlock extends EventEmitter<InterlockEvents> {
           const mark = test ? { test: true, testBy: test.by } : {};
           const events = [this.event('button-pressed', s.boxId, source, signal.eventId ?? null, { silent: box.silent, ...mark })];
           if (newlyLatched) events.push(this.event('latched', s.boxId, source, null, { outputs, ...mark }));
+          if (test) {
+            // The path is proven: the window closes, so whoever presses next is heard as an alarm.
+            clearTimeout(test.pulse);
+            clearTimeout(test.end);
+            this.testWindows.delete(s.boxId);
+            events.push(this.event('test', s.boxId, source, null, { by: test.by, phase: 'end', reason: 'pressed' }));
+          }
           this.record(events, {
             dedup: signal.eventId !== undefined ? { boxId: s.boxId, eventId: signal.eventId } : undefined,
             latch: { boxId: s.boxId, latched: true, strobe: outputs.strobe, siren: outputs.siren, since },

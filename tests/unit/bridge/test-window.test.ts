@@ -73,11 +73,23 @@ describe('interlock test window', () => {
     expect(interlock.state('box-a')?.latched).toBe(true);
     expect(last('button-pressed')?.detail).toEqual({ silent: false, test: true, testBy: 'op1' });
     expect(last('latched')?.detail).toMatchObject({ test: true });
-    // The window ends on the record; the latched relays stay on until an authorised reset.
+    // The press closes the window on the record; the latched relays stay on until an authorised reset.
+    expect(last('test')?.detail).toEqual({ by: 'op1', phase: 'end', reason: 'pressed' });
+    expect(interlock.testing('box-a')).toBe(false);
     await vi.advanceTimersByTimeAsync(30000);
-    expect(last('test')?.detail).toMatchObject({ phase: 'end' });
+    expect(events.filter((e) => e.kind === 'test' && (e.detail as { phase?: string }).phase === 'end')).toHaveLength(1);
     expect(transport.calls.at(-1)?.outputs).toEqual(ON);
     expect(interlock.state('box-a')?.commanded).toEqual(ON);
+  });
+
+  it('only the first press in the window is a test: the next one, seconds later, is a real alarm', async () => {
+    await interlock.test('box-a', 'op1', 60000);
+    await interlock.sink({ kind: 'button', boxId: 'box-a', pressed: true, eventId: 1 });
+    expect(last('button-pressed')?.detail).toMatchObject({ test: true });
+    await interlock.sink({ kind: 'button', boxId: 'box-a', pressed: false, eventId: 2 });
+    await vi.advanceTimersByTimeAsync(3000);
+    await interlock.sink({ kind: 'button', boxId: 'box-a', pressed: true, eventId: 3 });
+    expect(last('button-pressed')?.detail).toEqual({ silent: false });
   });
 
   it('a press during the pulse keeps the relays on when the pulse ends', async () => {
