@@ -61,6 +61,8 @@ process.stdout.write(`
   控制台 Dashboard:  ${url}
   登录 Log in:       user "admin", password "${password ?? '(see the gateway log)'}"
                      (random, made for this install, stored only as a hash; shown now only)
+  值班员/巡逻 Operators, patrol: add them on the 用户 Users page; a patrol officer opens the
+                     same address on a phone (pick a team for them: ${site.patrolTeams.map((t) => t.id).join(', ')})
 
   按下报警按钮 Press a box:  npm run sim -- press box-gate
       boxes: ${sims.boxIds.join(', ')}
