@@ -1,8 +1,11 @@
-// Slows down password guessing: after MAX_FAILURES failed logins for one username or from one
-// address within the window, further attempts are refused until the window has passed.
+// Slows down password guessing: after MAX_FAILURES failed logins for one username, or
+// MAX_FAILURES_PER_ADDRESS from one address, within the window, further attempts are refused until
+// the window has passed. An address gets more room than a username: a command centre reaches the
+// gateway through one NAT address, and one operator's typos must not lock out the whole shift.
 // Pure bookkeeping with time passed in; memory is bounded so a flood of usernames cannot grow it.
 
 export const MAX_FAILURES = 5;
+export const MAX_FAILURES_PER_ADDRESS = 30;
 export const WINDOW_MS = 15 * 60 * 1000;
 const MAX_KEYS = 10000;
 
@@ -12,7 +15,13 @@ export class LoginThrottle {
   constructor(
     private readonly maxFailures = MAX_FAILURES,
     private readonly windowMs = WINDOW_MS,
+    private readonly maxFailuresPerAddress = MAX_FAILURES_PER_ADDRESS,
   ) {}
+
+  /** Keys are `user:<name>` or `ip:<address>`. */
+  private limitFor(key: string): number {
+    return key.startsWith('ip:') ? this.maxFailuresPerAddress : this.maxFailures;
+  }
 
   private recent(key: string, nowMs: number): number[] {
     const list = (this.failures.get(key) ?? []).filter((t) => nowMs - t < this.windowMs);
@@ -26,9 +35,10 @@ export class LoginThrottle {
     let wait = 0;
     for (const key of keys) {
       const list = this.recent(key, nowMs);
-      if (list.length >= this.maxFailures) {
+      const limit = this.limitFor(key);
+      if (list.length >= limit) {
         // Locked until enough old failures leave the window to drop below the limit.
-        const unlockAt = list[list.length - this.maxFailures]! + this.windowMs;
+        const unlockAt = list[list.length - limit]! + this.windowMs;
         wait = Math.max(wait, unlockAt - nowMs);
       }
     }
@@ -40,8 +50,8 @@ export class LoginThrottle {
     for (const key of keys) {
       const list = this.recent(key, nowMs);
       list.push(nowMs);
-      // Only the last maxFailures matter for the decision.
-      this.failures.set(key, list.slice(-this.maxFailures));
+      // Only the last `limit` failures matter for the decision.
+      this.failures.set(key, list.slice(-this.limitFor(key)));
     }
   }
 

@@ -18,7 +18,8 @@ export function sessionRoutes(auth: AuthService) {
       const body = parseInput(LoginBody, req.body, 'body');
       try {
         const { token, user } = await auth.login(body.username, body.password, req.ip);
-        reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/', maxAge: SESSION_IDLE_MS / 1000 });
+        // Secure whenever the gateway serves TLS itself; plain HTTP stays usable on a site's closed LAN.
+        reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: 'auto', path: '/', maxAge: SESSION_IDLE_MS / 1000 });
         req.log.info({ username: user.username }, 'signed in');
         return { token, user: meOf(user) };
       } catch (err) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoginThrottle, WINDOW_MS } from '../../../gateway/auth/login-throttle.ts';
+import { LoginThrottle, MAX_FAILURES_PER_ADDRESS, WINDOW_MS } from '../../../gateway/auth/login-throttle.ts';
 
 const MIN = 60 * 1000;
 
@@ -21,9 +21,12 @@ describe('login throttle', () => {
     expect(t.lockedForMs(['user:bob'], 80 * MIN)).toBe(0);
   });
 
-  it('locks by address across usernames and by username across addresses', () => {
+  it('locks by address across usernames (with more room than one user) and by username across addresses', () => {
     const t = new LoginThrottle();
+    // Five typos by colleagues behind one NAT address do not lock out the next person.
     for (let i = 0; i < 5; i++) t.recordFailure([`user:u${i}`, 'ip:9.9.9.9'], 0);
+    expect(t.lockedForMs(['user:new', 'ip:9.9.9.9'], MIN)).toBe(0);
+    for (let i = 5; i < MAX_FAILURES_PER_ADDRESS; i++) t.recordFailure([`user:u${i}`, 'ip:9.9.9.9'], 0);
     expect(t.lockedForMs(['user:new', 'ip:9.9.9.9'], MIN)).toBeGreaterThan(0);
     expect(t.lockedForMs(['user:new', 'ip:8.8.8.8'], MIN)).toBe(0);
     for (let i = 0; i < 5; i++) t.recordFailure(['user:carol', `ip:10.0.0.${i}`], 0);
