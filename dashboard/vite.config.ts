@@ -11,7 +11,8 @@ export default defineConfig({
   root: here,
   // Relative URLs: the page works wherever the gateway (or a proxy in front of it) mounts it.
   base: './',
-  publicDir: false,
+  // Copied as is: the patrol phone's notification service worker (notify-sw.js).
+  publicDir: join(here, 'public'),
   clearScreen: false,
   logLevel: 'warn',
   plugins: [jsmpegNoStyleInject(), noServerCode(join(here, '..'))],

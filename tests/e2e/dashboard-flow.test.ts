@@ -97,6 +97,12 @@ describe('dashboard: alarm -> dispatch -> patrol phone -> close', () => {
         }
       }
       Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
+      // The page prefers its service worker for notifications (Android needs one): record that path too.
+      const realShow = ServiceWorkerRegistration.prototype.showNotification;
+      ServiceWorkerRegistration.prototype.showNotification = function (this: ServiceWorkerRegistration, title: string, options?: NotificationOptions) {
+        w.__alerts.notifications.push(`sw:${title}`);
+        return realShow.call(this, title, options);
+      };
       (window as unknown as { Notification: typeof Notification }).Notification = Recorded as unknown as typeof Notification;
       navigator.vibrate = () => {
         w.__alerts.vibrations++;
@@ -155,7 +161,8 @@ describe('dashboard: alarm -> dispatch -> patrol phone -> close', () => {
     await card.waitFor({ timeout: 10000 });
     await phone.locator('[data-testid="dispatch-banner"]').waitFor({ state: 'visible', timeout: 5000 });
     const alerts = await phone.evaluate(() => (window as unknown as { __alerts: { notifications: string[]; vibrations: number } }).__alerts);
-    expect(alerts.notifications.length).toBeGreaterThan(0);
+    // Shown through the service worker, as Android's Chrome requires.
+    expect(alerts.notifications.some((n) => n.startsWith('sw:'))).toBe(true);
     expect(alerts.vibrations).toBeGreaterThan(0);
     await phone.screenshot({ path: `${ARTIFACTS}/patrol-phone.png` });
   }, 60000);

@@ -4,6 +4,14 @@
 // notification permission. Every part fails quietly: the flashing banner is always shown.
 
 let audio: AudioContext | null = null;
+/** The notification service worker, where the browser has them (a secure context). */
+let worker: ServiceWorkerRegistration | null = null;
+
+/** Android's Chrome shows notifications only through a service worker; others accept either. */
+async function registerWorker(): Promise<void> {
+  if (worker || !window.isSecureContext || !('serviceWorker' in navigator)) return;
+  worker = await navigator.serviceWorker.register('./notify-sw.js');
+}
 
 /** Must run inside a user gesture (a click). Returns whether sound can now play. */
 export async function unlockAlerts(): Promise<boolean> {
@@ -21,6 +29,11 @@ export async function unlockAlerts(): Promise<boolean> {
     }
   } catch {
     // Some browsers (iOS outside a home-screen app) have no notifications: sound and banner remain.
+  }
+  try {
+    if (notificationsState() === 'granted') await registerWorker();
+  } catch {
+    worker = null; // the page's own Notification remains
   }
   return audioReady();
 }
@@ -73,6 +86,12 @@ function vibrate(): void {
 function notify(title: string, body: string, tag: string): void {
   try {
     if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+    if (worker?.active) {
+      worker.showNotification(title, { body, tag, requireInteraction: true }).catch(() => {
+        // Refused after all: sound, vibration and the banner remain.
+      });
+      return;
+    }
     // Android Chrome refuses `new Notification` outside a service worker and throws: ignore.
     const n = new Notification(title, { body, tag, requireInteraction: true });
     n.onclick = () => {
