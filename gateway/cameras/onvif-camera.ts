@@ -11,6 +11,7 @@ import { errorCode } from '../../common/coded-error.ts';
 import type { Logger } from '../../common/logger.ts';
 import { CamClient } from './cam-client.ts';
 import { cameraError, isCameraError } from './errors.ts';
+import { CappedAgent } from './capped-agent.ts';
 import { HealthMachine, type CameraHealth, type HealthInput } from './health.ts';
 import { PullPoint, type PullPointTiming } from './pull-point.ts';
 import { SoapTransport, type Credentials } from './soap-transport.ts';
@@ -112,8 +113,9 @@ export class OnvifCamera extends EventEmitter {
     this.timing = { ...DEFAULT_CAMERA_TIMING, ...options.timing };
     this.now = options.now ?? Date.now;
     this.log = options.logger.child({ camera: config.id });
-    // Our own agent: this camera's sockets are never shared with, or queued behind, another's.
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 8, maxFreeSockets: 4, timeout: 60000 });
+    // Our own agent: this camera's sockets are never shared with, or queued behind, another's,
+    // and no answer of it may be larger than MAX_ANSWER_BYTES.
+    this.agent = new CappedAgent({ keepAlive: true, maxSockets: 8, maxFreeSockets: 4, timeout: 60000 });
     this.transport = new SoapTransport(options.credentials, this.agent, this.now);
     const host = config.onvif.host.includes(':') ? `[${config.onvif.host}]` : config.onvif.host;
     this.deviceUrl = `http://${host}:${config.onvif.port}${config.onvif.path}`;
