@@ -292,6 +292,34 @@ describe('dashboard: alarm -> dispatch -> patrol phone -> close', () => {
     await admin.close();
   }, 60000);
 
+  it('switched to English, no page shows Chinese beyond what people typed', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const page = await ctx.newPage();
+    await signIn(page, site.baseUrl, 'admin', site.adminPassword!);
+    await page.locator('[data-testid="plan"]').waitFor({ timeout: 15000 });
+    await page.locator('.lang-toggle button[lang="en"]').click();
+    const typed = ['学生误触，现场已确认安全', '已回访，结案'];
+    const chineseLeft = (on: Page = page) =>
+      on.evaluate((notes) => {
+        const clone = document.body.cloneNode(true) as HTMLElement;
+        // The language buttons name themselves; the running configuration is the site file's own data.
+        clone.querySelectorAll('.lang-toggle, [data-testid="running-config"]').forEach((e) => e.remove());
+        let text = clone.innerText;
+        for (const n of notes) text = text.split(n).join('');
+        return [...new Set(text.match(/[\u3400-\u9fff\uff00-\uffef]+/g) ?? [])];
+      }, typed);
+    for (const nav of ['console', 'ops', 'users']) {
+      await page.locator(`[data-testid="nav-${nav}"]`).click();
+      await page.waitForTimeout(1500);
+      expect(await chineseLeft(), `#/${nav}`).toEqual([]);
+    }
+    // The patrol phone, with a dispatch on it.
+    await phone.locator('.lang-toggle button[lang="en"]').click();
+    await phone.waitForTimeout(1000);
+    expect(await chineseLeft(phone), '#/patrol').toEqual([]);
+    await ctx.close();
+  }, 60000);
+
   it('disabling the officer sends the phone back to sign-in at once', async () => {
     const r = await site.api('POST', `/api/users/${PATROL.username}/disable`, {});
     expect(r.status).toBe(200);

@@ -1,7 +1,7 @@
 // The visual intercom in the alarm panel: listen to the box (unmute its camera's tile) and hold a
 // button to talk to it (the browser microphone goes to the box's speaker through the gateway).
 import { TalkClient, type TalkState } from '../intercom/talk-client.ts';
-import { t } from '../i18n.ts';
+import { onLangChange, t } from '../i18n.ts';
 import { h, setText } from './dom.ts';
 
 export interface IntercomControls {
@@ -22,8 +22,10 @@ export function createIntercomControls(opts: { canTalk?: boolean } = {}): Interc
   let setListening: (on: boolean) => void = () => undefined;
   let client: TalkClient | null = null;
   let listening = false;
+  let talkState: { state: TalkState | 'idle'; detail?: string } = { state: 'idle' };
 
   const label = (state: TalkState | 'idle', detail?: string) => {
+    talkState = detail === undefined ? { state } : { state, detail };
     setText(talk, state === 'talking' || state === 'starting' ? t('alarm.talking') : t('alarm.talk'));
     setText(status, state === 'error' ? `${t('alarm.talkError')}${detail ? `: ${detail}` : ''}` : '');
     el.dataset.talk = state;
@@ -60,6 +62,11 @@ export function createIntercomControls(opts: { canTalk?: boolean } = {}): Interc
   label('idle');
   paintListen();
   el.hidden = true;
+  // The labels follow a language switch at once, mid-call included.
+  const offLang = onLangChange(() => {
+    label(talkState.state, talkState.detail);
+    paintListen();
+  });
 
   return {
     el,
@@ -75,6 +82,7 @@ export function createIntercomControls(opts: { canTalk?: boolean } = {}): Interc
     },
     destroy() {
       stop();
+      offLang();
     },
   };
 }
