@@ -53,8 +53,9 @@ export class BridgeStore {
           'ON CONFLICT(box_id) DO UPDATE SET latched = excluded.latched, strobe = excluded.strobe, siren = excluded.siren, since = excluded.since',
       ),
       latches: this.db.prepare('SELECT box_id, latched, strobe, siren, since FROM latches'),
-      hasSeen: this.db.prepare('SELECT 1 FROM seen WHERE box_id = ? AND event_id = ?'),
-      markSeen: this.db.prepare('INSERT OR IGNORE INTO seen (box_id, event_id, at) VALUES (?, ?, ?)'),
+      latestSeen: this.db.prepare('SELECT event_id FROM seen WHERE box_id = ? ORDER BY at DESC, rowid DESC LIMIT 1'),
+      forgetSeen: this.db.prepare('DELETE FROM seen WHERE box_id = ? AND event_id = ?'),
+      markSeen: this.db.prepare('INSERT INTO seen (box_id, event_id, at) VALUES (?, ?, ?)'),
       trimSeen: this.db.prepare(
         'DELETE FROM seen WHERE box_id = ? AND event_id NOT IN (SELECT event_id FROM seen WHERE box_id = ? ORDER BY at DESC, rowid DESC LIMIT ?)',
       ),
@@ -63,14 +64,18 @@ export class BridgeStore {
 
   /**
    * Records events (and optionally a latch change) in one durable transaction. If the events
-   * carry a box event id already seen, nothing is written and null is returned: a retransmission.
+   * carry the box event id recorded last for that box, nothing is written and null is returned:
+   * a retransmission. Boxes send one event at a time, in order, so only the latest event can be
+   * repeated; an older counter coming back means the box's counter went back (a factory reset, a
+   * spare put in) and is a new event, never dropped.
    */
   record(events: NewDeviceEvent[], opts: { dedup?: { boxId: string; eventId: number }; latch?: LatchRow } = {}): DeviceEvent[] | null {
     const tx = this.db.transaction((): DeviceEvent[] | null => {
       if (opts.dedup) {
         const { boxId, eventId } = opts.dedup;
-        const r = this.stmts.markSeen.run(boxId, eventId, Date.now());
-        if (r.changes === 0) return null;
+        if (this.isRetransmission(boxId, eventId)) return null;
+        this.stmts.forgetSeen.run(boxId, eventId);
+        this.stmts.markSeen.run(boxId, eventId, Date.now());
         this.stmts.trimSeen.run(boxId, boxId, SEEN_PER_BOX);
       }
       if (opts.latch) this.writeLatch(opts.latch);
@@ -83,8 +88,10 @@ export class BridgeStore {
     return tx();
   }
 
-  hasSeen(boxId: string, eventId: number): boolean {
-    return this.stmts.hasSeen.get(boxId, eventId) !== undefined;
+  /** Whether this is the event the box sent last, repeated (see record()). */
+  isRetransmission(boxId: string, eventId: number): boolean {
+    const row = this.stmts.latestSeen.get(boxId) as { event_id: number } | undefined;
+    return row !== undefined && row.event_id === eventId;
   }
 
   private writeLatch(l: LatchRow): void {

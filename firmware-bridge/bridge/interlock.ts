@@ -101,8 +101,8 @@ export class Interlock extends EventEmitter<InterlockEvents> {
     const box = this.boxes.get(signal.boxId);
     if (!s || !box) throw new CodedError('BOX_UNKNOWN', `no alarm box "${signal.boxId}"`);
     const source = this.transports.get(signal.boxId)?.id ?? 'unknown';
-    // A retransmission of an event already on disk (the box missed our ACK): nothing to do but ACK again.
-    if ('eventId' in signal && signal.eventId !== undefined && this.store.hasSeen(signal.boxId, signal.eventId)) return;
+    // A retransmission of the event on disk last (the box missed our ACK): nothing to do but ACK again.
+    if ('eventId' in signal && signal.eventId !== undefined && this.store.isRetransmission(signal.boxId, signal.eventId)) return;
     this.markSeen(s, source, signal.kind === 'presence' ? signal.online : true);
 
     switch (signal.kind) {

@@ -88,6 +88,23 @@ describe('interlock', () => {
     expect(events.filter((e) => e.kind === 'button-pressed')).toHaveLength(1);
   });
 
+  it('hears a box whose counter went back (a spare put in): an old counter is a new press', async () => {
+    for (const id of [1, 2, 3]) {
+      await interlock.sink({ kind: 'button', boxId: 'box-a', pressed: true, eventId: id });
+      await interlock.sink({ kind: 'button', boxId: 'box-a', pressed: false, eventId: id + 100 });
+    }
+    await interlock.reset('box-a', 'guard-1');
+    transport.calls.length = 0;
+    // The spare counts from 1 again.
+    await interlock.sink({ kind: 'button', boxId: 'box-a', pressed: true, eventId: 1 });
+    expect(transport.calls.at(-1)).toEqual({ boxId: 'box-a', outputs: { strobe: true, siren: true } });
+    expect(interlock.state('box-a')?.latched).toBe(true);
+    expect(events.filter((e) => e.kind === 'button-pressed')).toHaveLength(4);
+    // Its own retransmission is still recorded once.
+    await interlock.sink({ kind: 'button', boxId: 'box-a', pressed: true, eventId: 1 });
+    expect(events.filter((e) => e.kind === 'button-pressed')).toHaveLength(4);
+  });
+
   it('keeps the latch across a restart and drives the relays again', async () => {
     await interlock.sink({ kind: 'button', boxId: 'box-a', pressed: true, eventId: 1 });
     interlock.stop();
