@@ -71,6 +71,33 @@ describe('stream lifecycle of the gateway', () => {
     }
   });
 
+  it('disabling a user closes their stream and intercom sockets at once (4401)', async () => {
+    const created = await site.api('POST', '/api/users', { username: 'op.viewer', role: 'operator', password: 'viewer-pass-12345' });
+    expect(created.status).toBe(201);
+    const token = await site.login('op.viewer', 'viewer-pass-12345');
+    const open = (path: string) => {
+      const ws = new WebSocket(`${site.baseUrl.replace('http', 'ws')}${path}`, { headers: { authorization: `Bearer ${token}`, origin: site.baseUrl } });
+      const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+      const opened = new Promise<void>((resolve, reject) => {
+        ws.on('open', () => resolve());
+        ws.on('unexpected-response', (_req, res) => reject(new Error(`${path}: HTTP ${res.statusCode}`)));
+      });
+      return { ws, closed, opened };
+    };
+    const stream = open('/api/streams/dome-gate?profile=sub');
+    const talk = open('/api/intercom/cam-box-gate');
+    await Promise.all([stream.opened, talk.opened]);
+    let bytes = 0;
+    stream.ws.on('message', (d: Buffer, binary: boolean) => binary && (bytes += d.length));
+    await until(() => bytes > 1000, 20000, 'video for the viewer');
+    expect((await site.api('POST', '/api/users/op.viewer/disable', {})).status).toBe(200);
+    const codes = await Promise.race([
+      Promise.all([stream.closed, talk.closed]),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('sockets still open 5 s after disable')), 5000)),
+    ]);
+    expect(codes).toEqual([4401, 4401]);
+  });
+
   it('a clean shutdown stops every ffmpeg of the gateway', async () => {
     const gw = site.pid('gateway');
     const children = ffmpegChildren(gw);
