@@ -200,6 +200,7 @@ describe('dashboard: alarm -> dispatch -> patrol phone -> close', () => {
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     // The console shows the same timeline, step by step.
     await expect.poll(() => detail.locator('[data-testid="timeline-entry"]').count(), { timeout: 5000 }).toBe(8);
+    await consolePage.screenshot({ path: `${ARTIFACTS}/console-closed.png` });
     // The phone no longer lists it.
     await expect.poll(() => card.count(), { timeout: 5000 }).toBe(0);
   }, 60000);
@@ -285,6 +286,7 @@ describe('dashboard: alarm -> dispatch -> patrol phone -> close', () => {
     const password = (await shownPassword.innerText()).trim();
     expect(password.length).toBeGreaterThanOrEqual(12);
     await page.locator('[data-username="sec.zhao"]').waitFor({ timeout: 5000 });
+    await page.screenshot({ path: `${ARTIFACTS}/users-view.png` });
     const token = await site.login('sec.zhao', password);
     // Security staff may reset, but not dispatch.
     const open = (await site.api<IncidentBody[]>('GET', '/api/incidents?open=true')).body.find((i) => i.boxId === 'box-dorm')!;
@@ -317,6 +319,7 @@ describe('dashboard: alarm -> dispatch -> patrol phone -> close', () => {
     await phone.locator('.lang-toggle button[lang="en"]').click();
     await phone.waitForTimeout(1000);
     expect(await chineseLeft(phone), '#/patrol').toEqual([]);
+    await phone.screenshot({ path: `${ARTIFACTS}/patrol-phone-en.png` });
     await ctx.close();
   }, 60000);
 
