@@ -294,6 +294,36 @@ describe('dashboard: alarm -> dispatch -> patrol phone -> close', () => {
     await admin.close();
   }, 60000);
 
+  it('several alarms at once are all in the queue, most urgent first, then the longest waiting', async () => {
+    for (const box of ['box-teaching-2f', 'box-office', 'box-playground']) site.sims.box(box).press(box);
+    let open: Array<IncidentBody & { openedAt: string }> = [];
+    await until(async () => {
+      open = (await site.api<Array<IncidentBody & { openedAt: string }>>('GET', '/api/incidents?open=true')).body.filter((i) => i.steps[0]?.action === 'opened');
+      return new Set(open.map((i) => i.boxId)).size >= 5;
+    }, 15000, 'five open alarms');
+    const rank: Record<string, number> = { red: 0, orange: 1, yellow: 2 };
+    // The queue as the page shows it, and as the journal orders it, read together each time.
+    const both = async () => {
+      const list = (await site.api<Array<IncidentBody & { openedAt: string }>>('GET', '/api/incidents?open=true')).body;
+      const expected = [...list]
+        .sort((a, b) => rank[a.priority]! - rank[b.priority]! || Date.parse(a.openedAt) - Date.parse(b.openedAt) || (a.id < b.id ? -1 : 1))
+        .map((i) => i.id);
+      const shown = await consolePage.evaluate(() =>
+        [...document.querySelectorAll('[data-testid="incident-row"]')]
+          .filter((r) => !['closed', 'cancelled'].includes(r.getAttribute('data-state') ?? ''))
+          .map((r) => r.getAttribute('data-incident-id')),
+      );
+      return { expected, shown };
+    };
+    await expect.poll(async () => {
+      const { expected, shown } = await both();
+      return JSON.stringify(shown) === JSON.stringify(expected) ? 'same' : `${shown.join(',')} != ${expected.join(',')}`;
+    }, { timeout: 10000 }).toBe('same');
+    const { shown } = await both();
+    expect(shown.length).toBeGreaterThanOrEqual(5);
+    await consolePage.screenshot({ path: `${ARTIFACTS}/console-many-alarms.png` });
+  }, 60000);
+
   it('switched to English, no page shows Chinese beyond what people typed', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const page = await ctx.newPage();
