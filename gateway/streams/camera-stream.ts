@@ -23,8 +23,8 @@ export class CameraStream extends LiveStream {
     return this.codecsString;
   }
 
-  protected ffmpegArgs(uri: string): string[] {
-    return fmp4Args(uri, this.processTag, this.audio);
+  protected ffmpegArgs(listingFile: string): string[] {
+    return fmp4Args(listingFile, this.processTag, this.audio);
   }
 
   protected sourceUri(src: SourceCredentials): string {

@@ -1,5 +1,7 @@
-// ffmpeg command lines for live viewing, and URI handling that keeps passwords out of logs.
-// Pure. The video is copied (never re-encoded) for MSE; only the MPEG-1 fallback transcodes.
+// ffmpeg command lines for live viewing, and URI handling that keeps passwords out of logs and
+// out of argv. Pure. The video is copied (never re-encoded) for MSE; only the MPEG-1 fallback
+// transcodes.
+import { streamError } from './errors.ts';
 
 export interface SourceCredentials {
   uri: string;
@@ -7,7 +9,7 @@ export interface SourceCredentials {
   password: string;
 }
 
-/** The RTSP URI with credentials in its userinfo: for the child's argv only, never for a log. */
+/** The RTSP URI with credentials in its userinfo: for the private source listing only, never for a log. */
 export function uriWithCredentials(src: SourceCredentials): string {
   const u = new URL(src.uri);
   if (src.username) {
@@ -23,8 +25,26 @@ export function redactUri(uri: string): string {
   return uri.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
 }
 
-// nobuffer/low_delay: hand each packet on as it arrives instead of buffering for analysis.
-const INPUT = (uri: string): string[] => ['-hide_banner', '-nostdin', '-loglevel', 'warning', '-fflags', 'nobuffer', '-flags', 'low_delay', '-rtsp_transport', 'tcp', '-i', uri];
+/**
+ * The camera's URI, credentials included, as an ffconcat listing of one entry. It goes into a
+ * private file that ffmpeg reads, never into ffmpeg's argv: any local user can read a process's
+ * argv in /proc. In ffconcat a single-quoted string cannot hold a quote, so a quote closes the
+ * string, is escaped, and opens it again. The options apply to opening the camera itself.
+ */
+export function sourceListing(uriWithCreds: string): string {
+  if (/[\r\n]/.test(uriWithCreds)) throw streamError('STREAM_SOURCE_UNAVAILABLE', { reason: 'line break in the source URI' });
+  const quoted = `'${uriWithCreds.replace(/'/g, "'\\''")}'`;
+  return `ffconcat version 1.0\nfile ${quoted}\noption rtsp_transport tcp\noption fflags nobuffer\n`;
+}
+
+// nobuffer/low_delay: hand each packet on as it arrives instead of buffering for analysis. The
+// input is the private listing file (sourceListing) naming the camera.
+const INPUT = (listingFile: string): string[] => [
+  '-hide_banner', '-nostdin', '-loglevel', 'warning',
+  '-fflags', 'nobuffer', '-flags', 'low_delay',
+  '-f', 'concat', '-safe', '0', '-protocol_whitelist', 'file,rtsp,rtp,tcp,udp',
+  '-i', listingFile,
+];
 
 /** Copy-remux to fragmented MP4, one fragment per frame (about 0.2 s behind live, see field notes). */
 /**
@@ -33,9 +53,9 @@ const INPUT = (uri: string): string[] => ['-hide_banner', '-nostdin', '-loglevel
  * the picture back to ~1 frame/s and ~600 ms behind (measured); the alarm view is video only and
  * an operator who wants to listen opens the audio stream.
  */
-export function fmp4Args(uri: string, processTag: string, audio = false): string[] {
+export function fmp4Args(listingFile: string, processTag: string, audio = false): string[] {
   return [
-    ...INPUT(uri),
+    ...INPUT(listingFile),
     '-map', '0:v:0',
     ...(audio ? ['-map', '0:a?'] : []),
     '-c:v', 'copy',
@@ -52,10 +72,10 @@ export interface Mpeg1Size {
 }
 
 /** The JSMpeg fallback: MPEG-1 video / MP2 audio in MPEG-TS, at most 960x540 keeping the aspect. */
-export function mpeg1Args(uri: string, processTag: string, size: Mpeg1Size = { maxWidth: 960, maxHeight: 540 }): string[] {
+export function mpeg1Args(listingFile: string, processTag: string, size: Mpeg1Size = { maxWidth: 960, maxHeight: 540 }): string[] {
   const scale = `scale=w='min(${size.maxWidth},iw)':h='min(${size.maxHeight},ih)':force_original_aspect_ratio=decrease:force_divisible_by=2`;
   return [
-    ...INPUT(uri),
+    ...INPUT(listingFile),
     '-map', '0:v:0', '-map', '0:a?',
     '-vf', scale,
     // -g 25 at 25 fps: a joining viewer (JSMpeg waits for an I-frame) sees a picture within 1 s.

@@ -8,9 +8,10 @@ import { Backoff } from '../../common/backoff.ts';
 import { CodedError } from '../../common/coded-error.ts';
 import type { Logger } from '../../common/logger.ts';
 import { streamError } from './errors.ts';
-import { redactUri, type SourceCredentials } from './ffmpeg-args.ts';
+import { redactUri, sourceListing, type SourceCredentials } from './ffmpeg-args.ts';
 import { FfmpegChild } from './ffmpeg-child.ts';
 import { GopCache } from './gop-cache.ts';
+import { writeSourceFile } from './source-file.ts';
 
 export type StreamState = 'starting' | 'live' | 'reconnecting' | 'stopped';
 
@@ -112,7 +113,8 @@ export abstract class LiveStream extends EventEmitter implements LiveStreamLike 
   }
 
   /** ffmpeg's argv for this source URI (credentials included). */
-  protected abstract ffmpegArgs(uri: string): string[];
+  /** ffmpeg's argv, reading the camera from the private listing file (no credentials in argv). */
+  protected abstract ffmpegArgs(listingFile: string): string[];
   /** A new ffmpeg is starting: forget any partial parse state. */
   protected abstract resetParser(): void;
   /** Bytes from ffmpeg's stdout → messages. Throws on garbage (the child is then restarted). */
@@ -226,7 +228,10 @@ export abstract class LiveStream extends EventEmitter implements LiveStreamLike 
     this.gop.clear();
     this.liveSince = null;
     let lastData = Date.now();
-    const child = new FfmpegChild(this.opts.ffmpegPath ?? 'ffmpeg', this.ffmpegArgs(this.sourceUri(src)), (chunk) => {
+    // The camera's URI with its password goes to ffmpeg in a private file, not in argv.
+    const source = writeSourceFile(sourceListing(this.sourceUri(src)));
+    const child = new FfmpegChild(this.opts.ffmpegPath ?? 'ffmpeg', this.ffmpegArgs(source.path), (chunk) => {
+      source.remove(); // read by now
       lastData = Date.now();
       this.counters.bytesIn += chunk.length;
       this.onChunk(chunk, child);
@@ -245,6 +250,7 @@ export abstract class LiveStream extends EventEmitter implements LiveStreamLike 
       const code = await child.exited;
       if (this.wanted()) this.log.warn({ code, stderr: child.stderrTail() }, 'ffmpeg exited; will reconnect');
     } finally {
+      source.remove();
       clearInterval(watchdog);
       this.wake = null;
       this.child = null;

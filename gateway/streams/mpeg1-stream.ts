@@ -21,8 +21,8 @@ export class Mpeg1Stream extends LiveStream {
     super(mpegOpts);
   }
 
-  protected ffmpegArgs(uri: string): string[] {
-    return mpeg1Args(uri, this.processTag, this.mpegOpts.maxSize);
+  protected ffmpegArgs(listingFile: string): string[] {
+    return mpeg1Args(listingFile, this.processTag, this.mpegOpts.maxSize);
   }
 
   protected sourceUri(src: SourceCredentials): string {

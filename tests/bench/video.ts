@@ -259,11 +259,15 @@ interface CpuFigures {
   min_viewer_kbps: number;
 }
 
-/** Gateway ffmpeg children serving `cameras` in `format` (matched on the camera's RTSP port and the codec). */
-function streamProcs(site: SiteHarness, cameras: string[], format: Format, profile: Profile = 'sub'): number[] {
-  const ports = cameras.map((c) => `:${new URL(site.sims.media.get(c)!.rtspUrl(profile)).port}/${profile}`);
+/**
+ * Gateway ffmpeg children serving `cameras` in `format`, matched on the stream's process tag
+ * (`title=gwstream-<camera>-…`; the camera's URI is not in argv) and the codec. Every viewer in
+ * this run asks for the sub profile, so one stream per camera and format.
+ */
+function streamProcs(site: SiteHarness, cameras: string[], format: Format): number[] {
+  const tags = cameras.map((c) => `title=gwstream-${c.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 32)}-`);
   return ffmpegDescendants(site.pid('gateway'))
-    .filter((p) => ports.some((port) => p.args.some((a) => a.includes(port))) && p.args.includes('mpeg1video') === (format === 'mpeg1'))
+    .filter((p) => tags.some((tag) => p.args.some((a) => a.startsWith(tag))) && p.args.includes('mpeg1video') === (format === 'mpeg1'))
     .map((p) => p.pid);
 }
 
@@ -433,7 +437,7 @@ export async function run(): Promise<void> {
     process.stderr.write('CPU and memory per stream…\n');
     const gw = site.pid('gateway');
     // The warm streams of the linked cameras (the tile's on-demand streams may still be winding down).
-    const warmPids = streamProcs(site, [OWN_CAMERA, DOME], 'fmp4', warmProfile);
+    const warmPids = streamProcs(site, [OWN_CAMERA, DOME], 'fmp4');
     for (const p of warmPids) spawnedFfmpeg.add(p);
     const idle = await sampleCpu([gw, ...warmPids], CPU_WINDOW_MS);
     const idleGateway = idle.get(gw)!;
