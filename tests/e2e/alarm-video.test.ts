@@ -70,7 +70,7 @@ describe('alarm view with live video', () => {
       const r = await site.api<Array<{ id: number; kind: string; cameraId: string; at: string }>>('GET', `/api/incidents/${incidentId}/attachments`);
       clip = r.body.find((a) => a.kind === 'clip' && a.cameraId === 'dome-gate');
       return !!clip;
-    }, 30000, 'clip attached');
+    }, 45000, 'clip attached');
     const res = await fetch(`${site.baseUrl}/api/incidents/${incidentId}/attachments/${clip!.id}`, { headers: { authorization: `Bearer ${site.token}` } });
     expect(res.headers.get('content-type')).toBe('video/mp4');
     const file = join(site.dir, 'clip.mp4');
@@ -81,7 +81,7 @@ describe('alarm view with live video', () => {
     // 3 s before + 2 s after, give or take a GOP (fragmented MP4 carries no overall duration).
     const duration = Math.max(...probe.packets.map((p) => Number(p.pts_time)));
     expect(duration).toBeGreaterThan(3);
-  });
+  }, 60000);
 
   it('the operator listens: the box camera microphone is decoded in the browser', async () => {
     await page.locator('.alarm-panel .intercom-listen').click();
