@@ -2,8 +2,8 @@
 // model and draws what it returns.
 //
 // Rules: an open panic or tamper incident that was not there when the page loaded pops the
-// panel up (the ones already open at load are in the incident list and do not ambush the
-// operator). Of the alarms raised, the panel shows the most urgent priority, newest first
+// panel up, and so does one that was there but nobody has acknowledged yet (those already
+// acknowledged at load are in the incident list and do not ambush the operator). Of the alarms raised, the panel shows the most urgent priority, newest first
 // within it, unless the operator picked another from the list. Closing the panel hides it
 // and acknowledges nothing; the next new alarm opens it again.
 import type { AlarmBox, Incident, IncidentKind, Site, SiteCamera } from './api-types.ts';
@@ -35,7 +35,13 @@ export function isAlarm(incident: Incident): boolean {
 export function observeAlarms(state: AlarmPanelState, view: ViewModel): { state: AlarmPanelState; fresh: Incident[] } {
   if (!view.ready) return { state, fresh: [] };
   if (state.baseline === null) {
-    return { state: { ...state, baseline: new Set(view.incidents.keys()) }, fresh: [] };
+    // At load, alarms somebody already took are in the list; one nobody has acknowledged yet
+    // still demands attention (an alarm stays shown until handled), so it pops up and sounds.
+    const waiting = [...view.incidents.values()].filter((i) => isAlarm(i) && i.state === 'new').sort((a, b) => Date.parse(a.openedAt) - Date.parse(b.openedAt));
+    const waitingIds = new Set(waiting.map((i) => i.id));
+    const baseline = new Set([...view.incidents.keys()].filter((id) => !waitingIds.has(id)));
+    if (waiting.length === 0) return { state: { ...state, baseline }, fresh: [] };
+    return { state: { ...state, baseline, raised: waiting.map((i) => i.id), picked: null, closed: false }, fresh: waiting };
   }
   const baseline = state.baseline;
   const known = new Set(state.raised);

@@ -44,12 +44,28 @@ function run(msgs: FeedMessage[], start: { view: ViewModel; panel: AlarmPanelSta
 }
 
 describe('alarm panel selection', () => {
-  it('does not pop up for alarms already open when the page loaded', () => {
-    const r = run([snapshot([incident('OLD')])]);
+  it('does not pop up for alarms already acknowledged when the page loaded', () => {
+    const r = run([snapshot([incident('OLD', { state: 'acknowledged' })])]);
     expect(r.fresh).toEqual([]);
     expect(shownAlarm(r.panel, r.view)).toBeNull();
     // Still nothing when that old alarm changes state later.
-    const r2 = run([live(incident('OLD', { state: 'acknowledged' }))], r);
+    const r2 = run([live(incident('OLD', { state: 'dispatched' }))], r);
+    expect(r2.fresh).toEqual([]);
+  });
+
+  it('pops up (and sounds) at load for an alarm nobody has acknowledged yet, oldest first', () => {
+    const r = run([
+      snapshot([
+        incident('LATE', { openedAt: '2026-11-23T08:02:00Z' }),
+        incident('EARLY', { openedAt: '2026-11-23T08:01:00Z' }),
+        incident('TAKEN', { state: 'acknowledged' }),
+        incident('FAULT', { kind: 'fault', priority: 'yellow' }),
+      ]),
+    ]);
+    expect(r.fresh).toEqual([['EARLY', 'LATE']]);
+    expect(shownAlarm(r.panel, r.view)?.id).toBe('LATE');
+    // Once acknowledged it is not raised again.
+    const r2 = run([live(incident('EARLY', { state: 'acknowledged' }))], r);
     expect(r2.fresh).toEqual([]);
   });
 
@@ -60,7 +76,8 @@ describe('alarm panel selection', () => {
   });
 
   it('counts an alarm first seen in a snapshot after a reconnect as new', () => {
-    const r = run([snapshot([incident('OLD')]), snapshot([incident('OLD'), incident('MISSED')])]);
+    const old = incident('OLD', { state: 'acknowledged' });
+    const r = run([snapshot([old]), snapshot([old, incident('MISSED')])]);
     expect(r.fresh).toEqual([['MISSED']]);
   });
 
